@@ -1,0 +1,44 @@
+using OrleansSafety.Contracts.Model;
+
+namespace OrleansSafety.Contracts.Grains;
+
+/// <summary>One moderation agent: roles, password hash, and the cases and appeals they hold.</summary>
+[Alias("agent")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<AgentProfile> CreateAsync(AgentRegistration registration);
+
+    [Alias("update")]
+    Task<AgentProfile> UpdateAsync(AgentRoles? roles, bool? disabled, string? passwordHash, string changedBy);
+
+    [Alias("credentials"), ReadOnly]
+    Task<AgentCredentials?> GetCredentialsAsync();
+
+    [Alias("profile"), ReadOnly]
+    Task<AgentProfile?> GetProfileAsync();
+
+    /// <summary>Claims the best open case; null when there is none. At most the configured number (5) held at once.</summary>
+    [Alias("claim-next-case")]
+    Task<CaseDetail?> ClaimNextCaseAsync();
+
+    [Alias("renew-case")]
+    Task<DateTimeOffset> RenewCaseAsync(string caseId);
+
+    [Alias("release-case")]
+    Task ReleaseCaseAsync(string caseId);
+
+    [Alias("decide-case")]
+    Task<DecisionView> DecideCaseAsync(string caseId, DecisionRequest decision);
+
+    /// <summary>Claims the oldest pending appeal this agent did not cause; senior agents only.</summary>
+    [Alias("claim-next-appeal")]
+    Task<AppealDetail?> ClaimNextAppealAsync();
+
+    [Alias("decide-appeal")]
+    Task<AppealDetail> DecideAppealAsync(string appealId, AppealDecisionRequest decision);
+
+    /// <summary>Told by a case or appeal that this agent's hold on it ended (lease lapse).</summary>
+    [Alias("forget-claim")]
+    Task ForgetClaimAsync(string itemId);
+}

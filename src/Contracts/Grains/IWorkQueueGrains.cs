@@ -1,0 +1,76 @@
+using OrleansSafety.Contracts.Model;
+
+namespace OrleansSafety.Contracts.Grains;
+
+/// <summary>
+/// One partition of the case queue. A case lives in the partition its id hashes to; agents pick the best head
+/// across partitions. The partition is the only place a claim is granted, so no case is ever held twice.
+/// </summary>
+[Alias("queue-partition")]
+public interface IQueuePartitionGrain : IGrainWithIntegerKey
+{
+    [Alias("upsert")]
+    Task UpsertAsync(CaseSummary summary);
+
+    [Alias("remove")]
+    Task RemoveAsync(string caseId);
+
+    /// <summary>The best claimable cases here, best first.</summary>
+    [Alias("peek"), ReadOnly]
+    Task<IReadOnlyList<CaseSummary>> PeekAsync(int count);
+
+    /// <summary>Grants the claim if the case is still claimable; false when someone got there first.</summary>
+    [Alias("try-claim")]
+    Task<bool> TryClaimAsync(string caseId, string agentId, DateTimeOffset leaseUntil);
+
+    [Alias("overview"), ReadOnly]
+    Task<QueueOverview> GetOverviewAsync(int top);
+}
+
+/// <summary>Reads across all partitions; stateless so dashboards polling it load no single grain.</summary>
+[Alias("work-queue")]
+public interface IWorkQueueGrain : IGrainWithIntegerKey
+{
+    [Alias("overview")]
+    Task<QueueOverview> GetOverviewAsync(int top);
+}
+
+/// <summary>The queue of appeals for senior agents. Appeals are rare, so one grain holds them all.</summary>
+[Alias("appeal-queue")]
+public interface IAppealQueueGrain : IGrainWithStringKey
+{
+    [Alias("enqueue")]
+    Task EnqueueAsync(AppealTicket ticket);
+
+    [Alias("try-claim-next")]
+    Task<AppealTicket?> TryClaimNextAsync(string agentId, DateTimeOffset leaseUntil);
+
+    [Alias("check-claim"), ReadOnly]
+    Task<AppealTicket> GetClaimedAsync(string appealId, string agentId);
+
+    [Alias("complete")]
+    Task CompleteAsync(string appealId);
+
+    [Alias("pending"), ReadOnly]
+    Task<int> CountPendingAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("appeal-ticket")]
+public sealed record AppealTicket(
+    [property: Id(0)] string AppealId,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] string OriginalDeciderId,
+    [property: Id(3)] DateTimeOffset FiledAt,
+    [property: Id(4)] string? ClaimedBy = null,
+    [property: Id(5)] DateTimeOffset? LeaseUntil = null);
+
+/// <summary>Reads the audit log and the transparency counts.</summary>
+[Alias("audit-reader")]
+public interface IAuditReaderGrain : IGrainWithIntegerKey
+{
+    [Alias("query")]
+    Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query);
+
+    [Alias("transparency")]
+    Task<TransparencyReport> GetTransparencyAsync(DateTimeOffset from, DateTimeOffset to);
+}
