@@ -23,7 +23,7 @@ public interface IRoomGrain : IGrainWithStringKey
     /// share a journal batch instead of waiting for each other's round trip.
     /// </summary>
     [Alias("post"), AlwaysInterleave]
-    Task<PostResult> PostAsync(string userId, string text);
+    Task<PostResult> PostAsync(ChatPost post);
 
     [Alias("messages"), ReadOnly]
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(long? beforeSeq, int limit);
@@ -47,3 +47,13 @@ public interface IRoomGrain : IGrainWithStringKey
 public sealed record ChatEvidence(
     [property: Id(0)] Evidence Evidence,
     [property: Id(1)] string AccusedUserId);
+
+/// <summary>
+/// A message to post. <see cref="ClientMessageId"/> (the gateway's Idempotency-Key) makes a retry after a timeout
+/// return the first acknowledgement instead of posting twice.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("chat-post")]
+public sealed record ChatPost(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string Text,
+    [property: Id(2)] string? ClientMessageId = null);
