@@ -19,6 +19,8 @@ public static class ModerationSiloExtensions
     {
         silo.Services.AddOptions<ModerationOptions>().Bind(configuration.GetSection(ModerationOptions.SectionName));
         silo.Services.TryAddSingleton(ModerationClock.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<ModerationMetrics>();
         silo.Services.TryAddSingleton<IChatJournal, InMemoryChatJournal>();
         silo.Services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         return silo;

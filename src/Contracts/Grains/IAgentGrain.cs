@@ -37,8 +37,4 @@ public interface IAgentGrain : IGrainWithStringKey
 
     [Alias("decide-appeal")]
     Task<AppealDetail> DecideAppealAsync(string appealId, AppealDecisionRequest decision);
-
-    /// <summary>Told by a case or appeal that this agent's hold on it ended (lease lapse).</summary>
-    [Alias("forget-claim")]
-    Task ForgetClaimAsync(string itemId);
 }

@@ -42,9 +42,10 @@ public interface IFlagGrain : IGrainWithStringKey
 [Alias("target")]
 public interface ITargetGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Adds the flag to the target's open case, or opens a new case when there is none. A case never calls back
+    /// here: a resolved case refuses the flag and the target opens the next one, so the two never wait on each other.
+    /// </summary>
     [Alias("route")]
     Task<CaseSummary> RouteAsync(CaseFlag flag);
-
-    [Alias("case-closed")]
-    Task CaseClosedAsync(string caseId);
 }

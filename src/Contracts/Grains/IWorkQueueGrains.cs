@@ -9,14 +9,18 @@ namespace OrleansSafety.Contracts.Grains;
 [Alias("queue-partition")]
 public interface IQueuePartitionGrain : IGrainWithIntegerKey
 {
+    /// <summary>
+    /// Records the case's current state. <paramref name="basePriority"/> is its priority without age; the partition
+    /// adds the age term itself, so ordering never goes stale as time passes.
+    /// </summary>
     [Alias("upsert")]
-    Task UpsertAsync(CaseSummary summary);
+    Task UpsertAsync(CaseSummary summary, double basePriority);
 
     [Alias("remove")]
     Task RemoveAsync(string caseId);
 
-    /// <summary>The best claimable cases here, best first.</summary>
-    [Alias("peek"), ReadOnly]
+    /// <summary>The best claimable cases here, best first (lapsed leases count as claimable).</summary>
+    [Alias("peek")]
     Task<IReadOnlyList<CaseSummary>> PeekAsync(int count);
 
     /// <summary>Grants the claim if the case is still claimable; false when someone got there first.</summary>

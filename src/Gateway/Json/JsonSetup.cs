@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace OrleansSafety.Gateway.Json;
+
+public static class JsonSetup
+{
+    /// <summary>
+    /// camelCase, enums by wire name, nulls left out, and strict reading: numbers must be JSON numbers (the web
+    /// defaults would read "12" as 12) and a property given twice is refused rather than silently last-wins.
+    /// </summary>
+    public static IServiceCollection AddGatewayJson(this IServiceCollection services) =>
+        services.Configure<JsonOptions>(o => Apply(o.SerializerOptions));
+
+    public static void Apply(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.AllowDuplicateProperties = false;
+        options.Converters.Add(new WireEnumConverterFactory());
+    }
+}

@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Options;
+using OrleansSafety.Grains.Appeals;
+using OrleansSafety.Grains.Audit;
+using OrleansSafety.Grains.Storage;
+
+namespace OrleansSafety.Grains.Agents;
+
+public sealed class AgentGrain(
+    [PersistentState("agent", ModerationSiloExtensions.StorageName)] IPersistentState<AgentState> state,
+    IAuditLog audit,
+    ModerationClock clock,
+    IOptions<ModerationOptions> options) : Grain, IAgentGrain
+{
+    /// <summary>How many heads each partition offers per claim round, and how many rounds before giving up.</summary>
+    private const int HeadsPerPartition = 2;
+    private const int ClaimRounds = 3;
+
+    private readonly ModerationOptions _options = options.Value;
+
+    private string AgentId => this.GetPrimaryKeyString();
+
+    private AgentState S => state.State;
+
+    private bool Exists => S.PasswordHash is not null;
+
+    public async Task<AgentProfile> CreateAsync(AgentRegistration registration)
+    {
+        if (Exists)
+        {
+            throw ModerationException.Conflict($"Agent '{AgentId}' already exists.");
+        }
+        if (registration.Roles == AgentRoles.None)
+        {
+            throw ModerationException.Invalid("roles", "An agent needs at least one role: agent, senior or admin.");
+        }
+        S.Roles = registration.Roles;
+        S.PasswordHash = registration.PasswordHash;
+        S.CreatedAt = clock.Now;
+        S.CreatedBy = registration.CreatedBy;
+        await state.WriteStateAsync();
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.AgentCreated, registration.CreatedBy, S.CreatedAt, agentId: AgentId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Roles] = S.Roles.ToString() }));
+        return Profile();
+    }
+
+    public async Task<AgentProfile> UpdateAsync(AgentRoles? roles, bool? disabled, string? passwordHash, string changedBy)
+    {
+        RequireExists();
+        if (roles == AgentRoles.None)
+        {
+            throw ModerationException.Invalid("roles", "An agent needs at least one role: agent, senior or admin.");
+        }
+        S.Roles = roles ?? S.Roles;
+        S.Disabled = disabled ?? S.Disabled;
+        S.PasswordHash = passwordHash ?? S.PasswordHash;
+        await state.WriteStateAsync();
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.AgentChanged, changedBy, clock.Now, agentId: AgentId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Roles] = S.Roles.ToString(), ["disabled"] = S.Disabled.ToString() }));
+        return Profile();
+    }
+
+    public Task<AgentCredentials?> GetCredentialsAsync() =>
+        Task.FromResult(Exists ? new AgentCredentials(AgentId, S.Roles, S.PasswordHash!, S.Disabled) : null);
+
+    public Task<AgentProfile?> GetProfileAsync() => Task.FromResult(Exists ? Profile() : null);
+
+    public async Task<CaseDetail?> ClaimNextCaseAsync()
+    {
+        RequireRole(AgentRoles.Agent);
+        var now = clock.Now;
+        ForgetLapsed(S.Cases, now);
+        if (S.Cases.Count >= _options.MaxClaimsPerAgent)
+        {
+            throw ModerationException.Conflict($"You already hold {S.Cases.Count} cases; decide or release one first (at most {_options.MaxClaimsPerAgent}).");
+        }
+        var leaseUntil = now + _options.LeaseDuration;
+        for (var round = 0; round < ClaimRounds; round++)
+        {
+            var heads = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
+                .Select(async p => (Partition: p, Cases: await GrainFactory.GetGrain<IQueuePartitionGrain>(p).PeekAsync(HeadsPerPartition))));
+            var candidates = heads
+                .SelectMany(h => h.Cases.Select(c => (h.Partition, Case: c)))
+                .OrderByDescending(c => c.Case.Priority)
+                .ThenBy(c => c.Case.CreatedAt)
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                return null;
+            }
+            foreach (var (partition, candidate) in candidates)
+            {
+                if (await TryTakeAsync(partition, candidate.CaseId, leaseUntil) is { } detail)
+                {
+                    return detail;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The partition grants the claim atomically; the case, which has the last word, confirms it.</summary>
+    private async Task<CaseDetail?> TryTakeAsync(int partition, string caseId, DateTimeOffset leaseUntil)
+    {
+        if (!await GrainFactory.GetGrain<IQueuePartitionGrain>(partition).TryClaimAsync(caseId, AgentId, leaseUntil))
+        {
+            return null;
+        }
+        try
+        {
+            var detail = await GrainFactory.GetGrain<ICaseGrain>(caseId).ClaimAsync(AgentId);
+            S.Cases[caseId] = detail.LeaseUntil ?? leaseUntil;
+            await state.WriteStateAsync();
+            return detail;
+        }
+        catch (ModerationException e) when (e.Error == ModerationError.Conflict)
+        {
+            return null; // the index was behind the case (decided, or held elsewhere); the case has corrected it
+        }
+    }
+
+    public async Task<DateTimeOffset> RenewCaseAsync(string caseId)
+    {
+        RequireRole(AgentRoles.Agent);
+        var leaseUntil = await GrainFactory.GetGrain<ICaseGrain>(caseId).RenewAsync(AgentId);
+        S.Cases[caseId] = leaseUntil;
+        await state.WriteStateAsync();
+        return leaseUntil;
+    }
+
+    public async Task ReleaseCaseAsync(string caseId)
+    {
+        RequireRole(AgentRoles.Agent);
+        await GrainFactory.GetGrain<ICaseGrain>(caseId).ReleaseAsync(AgentId);
+        S.Cases.Remove(caseId);
+        await state.WriteStateAsync();
+    }
+
+    public async Task<DecisionView> DecideCaseAsync(string caseId, DecisionRequest decision)
+    {
+        RequireRole(AgentRoles.Agent);
+        var result = await GrainFactory.GetGrain<ICaseGrain>(caseId).DecideAsync(AgentId, decision);
+        S.Cases.Remove(caseId);
+        await state.WriteStateAsync();
+        return result;
+    }
+
+    public async Task<AppealDetail?> ClaimNextAppealAsync()
+    {
+        RequireRole(AgentRoles.Senior);
+        var now = clock.Now;
+        var ticket = await Appeals.TryClaimNextAsync(AgentId, now + _options.LeaseDuration);
+        if (ticket is null)
+        {
+            return null;
+        }
+        await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(ticket.AppealId, inReview: true);
+        ForgetLapsed(S.Appeals, now);
+        S.Appeals[ticket.AppealId] = ticket.LeaseUntil!.Value;
+        await state.WriteStateAsync();
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.AppealClaimed, AgentId, now, userId: ticket.UserId, agentId: AgentId, appealId: ticket.AppealId));
+        return await AppealDetailAsync(ticket);
+    }
+
+    public async Task<AppealDetail> DecideAppealAsync(string appealId, AppealDecisionRequest decision)
+    {
+        RequireRole(AgentRoles.Senior);
+        if (!ChatText.IsValid(decision.Response))
+        {
+            throw ModerationException.Invalid("response", "A response to the user is 1–2000 characters without control characters.");
+        }
+        var ticket = await Appeals.GetClaimedAsync(appealId, AgentId);
+        var user = GrainFactory.GetGrain<IUserGrain>(ticket.UserId);
+        await user.ResolveAppealAsync(appealId, decision, AgentId);
+        var record = await user.GetAppealRecordAsync(appealId);
+        if (decision.Outcome == AppealOutcome.Overturned)
+        {
+            await GrainFactory.GetGrain<ICaseGrain>(record.Sanction.CaseId).ApplyOverturnAsync(appealId);
+        }
+        await Appeals.CompleteAsync(appealId);
+        S.Appeals.Remove(appealId);
+        await state.WriteStateAsync();
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.AppealDecided, AgentId, clock.Now,
+            entryId: $"audit_appeal_decided_{appealId}", caseId: record.Sanction.CaseId, userId: ticket.UserId, agentId: AgentId, appealId: appealId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Outcome] = WireNames.ToWire(decision.Outcome) }));
+        return await AppealDetailAsync(ticket with { ClaimedBy = null, LeaseUntil = null });
+    }
+
+    private async Task<AppealDetail> AppealDetailAsync(AppealTicket ticket)
+    {
+        var record = await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).GetAppealRecordAsync(ticket.AppealId);
+        var originalCase = await GrainFactory.GetGrain<ICaseGrain>(record.Sanction.CaseId).GetDetailAsync();
+        return new AppealDetail(record.AppealId, record.UserId, record.Text, record.Status, record.Sanction, originalCase,
+            record.FiledAt, ticket.ClaimedBy, ticket.LeaseUntil, record.Response, record.ReviewedBy, record.DecidedAt);
+    }
+
+    private IAppealQueueGrain Appeals => GrainFactory.GetGrain<IAppealQueueGrain>(AppealQueueGrainKey.Default);
+
+    private AgentProfile Profile() =>
+        new(AgentId, S.Roles, S.Disabled, S.Cases.Where(c => c.Value > clock.Now).Select(c => c.Key).ToList(),
+            S.Appeals.Where(a => a.Value > clock.Now).Select(a => a.Key).ToList(), S.CreatedAt);
+
+    private static void ForgetLapsed(Dictionary<string, DateTimeOffset> held, DateTimeOffset now)
+    {
+        foreach (var lapsed in held.Where(h => h.Value <= now).Select(h => h.Key).ToList())
+        {
+            held.Remove(lapsed);
+        }
+    }
+
+    private void RequireExists()
+    {
+        if (!Exists)
+        {
+            throw ModerationException.NotFound($"No agent '{AgentId}'.");
+        }
+    }
+
+    /// <summary>Roles are cumulative: a senior is also an agent, an admin is also a senior.</summary>
+    private void RequireRole(AgentRoles needed)
+    {
+        RequireExists();
+        if (S.Disabled || !AgentRoleRules.Grants(S.Roles, needed))
+        {
+            throw ModerationException.Forbidden($"This needs the {needed.ToString().ToLowerInvariant()} role.");
+        }
+    }
+}

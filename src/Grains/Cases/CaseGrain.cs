@@ -1,0 +1,365 @@
+using Microsoft.Extensions.Options;
+using OrleansSafety.Grains.Audit;
+using OrleansSafety.Grains.Queue;
+using OrleansSafety.Grains.Storage;
+
+namespace OrleansSafety.Grains.Cases;
+
+public sealed class CaseGrain(
+    [PersistentState("case", ModerationSiloExtensions.StorageName)] IPersistentState<CaseState> state,
+    IAuditLog audit,
+    ModerationClock clock,
+    ModerationMetrics metrics,
+    IOptions<ModerationOptions> options) : Grain, ICaseGrain
+{
+    private const int MaxSanctionMinutes = 525_600;
+    private const int MaxNote = 2000;
+
+    private readonly ModerationOptions _options = options.Value;
+
+    private string CaseId => this.GetPrimaryKeyString();
+
+    private CaseState S => state.State;
+
+    private bool Exists => S.Target is not null;
+
+    private IQueuePartitionGrain Partition => GrainFactory.GetGrain<IQueuePartitionGrain>(S.Partition);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.EffectsPending)
+        {
+            await ApplyDecisionEffectsAsync();
+        }
+    }
+
+    public async Task<CaseSummary> AddFlagAsync(CaseFlag flag)
+    {
+        if (S.Status == CaseStatus.Resolved)
+        {
+            throw ModerationException.Conflict("This case is resolved; a new flag opens a new case.");
+        }
+        if (S.Flags.Any(f => f.FlagId == flag.FlagId))
+        {
+            return Summary(clock.Now);
+        }
+        var opening = !Exists;
+        if (opening)
+        {
+            S.Target = flag.Target;
+            S.AccusedUserId = flag.AccusedUserId;
+            S.Evidence = flag.Evidence;
+            S.CreatedAt = flag.FiledAt;
+            S.Status = CaseStatus.Open;
+            S.Partition = QueuePartitioning.PartitionOf(CaseId, _options.QueuePartitions);
+        }
+        S.Flags.Add(new CaseFlagRecord(flag.FlagId, flag.ReporterId, AliasFor(flag.ReporterId), flag.Reason, flag.Comment, flag.ReporterAccuracy, flag.FiledAt));
+        await state.WriteStateAsync();
+
+        var now = clock.Now;
+        await SyncQueueAsync(now);
+        if (opening)
+        {
+            metrics.CaseOpened();
+            await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId)
+                .RecordCaseOpenedAsync(new CaseHistoryEntry(CaseId, S.Target!.Type, flag.Reason, S.CreatedAt, null, null));
+        }
+        if (S.EverClaimed)
+        {
+            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(FlagStatus.InReview);
+        }
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.FlagReceived, AuditTrail.Reporter, flag.FiledAt,
+            entryId: $"audit_flag_{flag.FlagId}", caseId: CaseId, userId: S.AccusedUserId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Reason] = WireNames.ToWire(flag.Reason) }));
+        return Summary(now);
+    }
+
+    public async Task<CaseDetail> GetDetailAsync()
+    {
+        RequireExists();
+        SanctionSpec? suggestion = null;
+        if (S.Status != CaseStatus.Resolved)
+        {
+            var standing = await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId).GetStandingAsync();
+            suggestion = _options.SanctionForStrikes(standing.Strikes + 1);
+        }
+        return Detail(clock.Now, suggestion);
+    }
+
+    public Task<CaseSummary> GetSummaryAsync()
+    {
+        RequireExists();
+        return Task.FromResult(Summary(clock.Now));
+    }
+
+    public async Task<CaseDetail> ClaimAsync(string agentId)
+    {
+        RequireExists();
+        if (S.Status == CaseStatus.Resolved)
+        {
+            await Partition.RemoveAsync(CaseId);
+            throw ModerationException.Conflict("This case is already resolved.");
+        }
+        var now = clock.Now;
+        await EndLapsedLeaseAsync(now);
+        if (S.Status == CaseStatus.Claimed && S.ClaimedBy != agentId)
+        {
+            throw ModerationException.Conflict("Another agent holds this case.");
+        }
+        var firstClaim = !S.EverClaimed;
+        S.Status = CaseStatus.Claimed;
+        S.ClaimedBy = agentId;
+        S.LeaseUntil = now + _options.LeaseDuration;
+        S.EverClaimed = true;
+        await state.WriteStateAsync();
+        await SyncQueueAsync(now);
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseClaimed, agentId, now, caseId: CaseId, userId: S.AccusedUserId, agentId: agentId));
+        if (firstClaim)
+        {
+            await Task.WhenAll(S.Flags.Select(f => GrainFactory.GetGrain<IFlagGrain>(f.FlagId).SetStatusAsync(FlagStatus.InReview)));
+        }
+        return await GetDetailAsync();
+    }
+
+    public async Task<DateTimeOffset> RenewAsync(string agentId)
+    {
+        var now = clock.Now;
+        await RequireHeldByAsync(agentId, now);
+        S.LeaseUntil = now + _options.LeaseDuration;
+        await state.WriteStateAsync();
+        await SyncQueueAsync(now);
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.LeaseRenewed, agentId, now, caseId: CaseId, agentId: agentId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Until] = S.LeaseUntil.Value.ToString("O") }));
+        return S.LeaseUntil.Value;
+    }
+
+    public async Task ReleaseAsync(string agentId)
+    {
+        var now = clock.Now;
+        await RequireHeldByAsync(agentId, now);
+        S.Status = CaseStatus.Open;
+        S.ClaimedBy = null;
+        S.LeaseUntil = null;
+        await state.WriteStateAsync();
+        await SyncQueueAsync(now);
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseReleased, agentId, now, caseId: CaseId, agentId: agentId));
+    }
+
+    public async Task ExpireLeaseAsync()
+    {
+        if (Exists && await EndLapsedLeaseAsync(clock.Now))
+        {
+            await SyncQueueAsync(clock.Now);
+        }
+    }
+
+    public async Task<DecisionView> DecideAsync(string agentId, DecisionRequest decision)
+    {
+        RequireExists();
+        if (S.Status == CaseStatus.Resolved)
+        {
+            throw ModerationException.Conflict("This case is already decided.");
+        }
+        var now = clock.Now;
+        await RequireHeldByAsync(agentId, now);
+        ValidateDecision(decision);
+
+        S.Status = CaseStatus.Resolved;
+        S.ClaimedBy = null;
+        S.LeaseUntil = null;
+        S.Decision = new DecisionView(CaseId, decision.Outcome, decision.Reason ?? WorstReason(), agentId, now,
+            null, string.IsNullOrWhiteSpace(decision.Note) ? null : decision.Note);
+        S.EffectsPending = true;
+        S.PendingSanction = decision.Outcome == CaseOutcome.Violation ? decision.Sanction : null;
+        await state.WriteStateAsync();
+        await ApplyDecisionEffectsAsync();
+        return S.Decision;
+    }
+
+    private async Task ApplyDecisionEffectsAsync()
+    {
+        var decision = S.Decision!;
+        var violation = decision.Outcome == CaseOutcome.Violation;
+        var verdict = new CaseVerdict(CaseId, decision.Outcome, decision.Reason, S.PendingSanction, decision.DecidedBy,
+            decision.DecidedAt, S.Target!.Type, AccusedContent());
+        var sanction = await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId).ApplyVerdictAsync(verdict);
+        S.Decision = decision with { Sanction = sanction };
+
+        await Task.WhenAll(S.Flags.Select(async flag =>
+        {
+            await GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, violation);
+            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(violation ? FlagStatus.ActionTaken : FlagStatus.NoViolation);
+        }));
+        await Partition.RemoveAsync(CaseId);
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseDecided, decision.DecidedBy, decision.DecidedAt,
+            entryId: $"audit_decided_{CaseId}", caseId: CaseId, userId: S.AccusedUserId, agentId: decision.DecidedBy,
+            details: new Dictionary<string, string>
+            {
+                [AuditDetailKeys.Outcome] = WireNames.ToWire(decision.Outcome),
+                [AuditDetailKeys.Reason] = WireNames.ToWire(decision.Reason),
+                [AuditDetailKeys.Sanction] = sanction is null ? "none" : WireNames.ToWire(sanction.Kind),
+                [AuditDetailKeys.SecondsToDecision] = AuditTrail.Seconds(decision.DecidedAt - S.CreatedAt),
+            }));
+        metrics.CaseDecided(decision.Outcome);
+        S.EffectsPending = false;
+        S.PendingSanction = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<IReadOnlyList<RevealedReporter>> RevealReportersAsync(string adminId, string why)
+    {
+        RequireExists();
+        if (string.IsNullOrWhiteSpace(why) || why.Length > MaxNote)
+        {
+            throw ModerationException.Invalid("why", "Revealing reporters needs a reason (1–2000 characters); it is audited.");
+        }
+        var admin = await GrainFactory.GetGrain<IAgentGrain>(adminId).GetProfileAsync();
+        if (admin is null || admin.Disabled || !admin.Roles.HasFlag(AgentRoles.Admin))
+        {
+            throw ModerationException.Forbidden("Only an admin can reveal reporters.");
+        }
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.ReportersRevealed, adminId, clock.Now, caseId: CaseId, agentId: adminId,
+            details: new Dictionary<string, string> { [AuditDetailKeys.Why] = why }));
+        return S.Flags.Select(f => new RevealedReporter(f.Alias, f.ReporterId, f.FlagId)).ToList();
+    }
+
+    public async Task ApplyOverturnAsync(string appealId)
+    {
+        RequireExists();
+        if (S.OverturnedByAppeal == appealId || S.Decision is null)
+        {
+            return;
+        }
+        S.OverturnedByAppeal = appealId;
+        S.Decision = S.Decision with { Overturned = true };
+        await state.WriteStateAsync();
+        await Task.WhenAll(S.Flags.Select(async flag =>
+        {
+            await GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false);
+            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(FlagStatus.NoViolation);
+        }));
+    }
+
+    /// <summary>Returns a claim whose lease ran out to the queue, audited once. True when it changed anything.</summary>
+    private async Task<bool> EndLapsedLeaseAsync(DateTimeOffset now)
+    {
+        if (S.Status != CaseStatus.Claimed || S.LeaseUntil > now)
+        {
+            return false;
+        }
+        var lapsedAgent = S.ClaimedBy!;
+        var lapsedAt = S.LeaseUntil!.Value;
+        S.Status = CaseStatus.Open;
+        S.ClaimedBy = null;
+        S.LeaseUntil = null;
+        await state.WriteStateAsync();
+        metrics.LeaseLapsed();
+        await audit.AppendAsync(AuditTrail.Entry(AuditActions.LeaseLapsed, AuditTrail.System, lapsedAt,
+            entryId: $"audit_lapse_{CaseId}_{lapsedAt.UtcTicks}", caseId: CaseId, agentId: lapsedAgent));
+        return true;
+    }
+
+    private async Task RequireHeldByAsync(string agentId, DateTimeOffset now)
+    {
+        RequireExists();
+        if (await EndLapsedLeaseAsync(now))
+        {
+            await SyncQueueAsync(now);
+        }
+        if (S.Status != CaseStatus.Claimed || S.ClaimedBy != agentId)
+        {
+            throw ModerationException.Conflict(S.Status == CaseStatus.Resolved
+                ? "This case is already decided."
+                : "You do not hold this case (it is unclaimed, held by another agent, or your lease ran out).");
+        }
+    }
+
+    private static void ValidateDecision(DecisionRequest decision)
+    {
+        if (decision.Note is { Length: > MaxNote })
+        {
+            throw ModerationException.Invalid("note", "A note is at most 2000 characters.");
+        }
+        if (decision.Sanction is not { } sanction)
+        {
+            return;
+        }
+        if (decision.Outcome == CaseOutcome.NoViolation)
+        {
+            throw ModerationException.Invalid("sanction", "A no_violation decision carries no sanction.");
+        }
+        var timed = sanction.Kind is SanctionKind.Mute or SanctionKind.Suspension;
+        if (timed && sanction.DurationMinutes is not (>= 1 and <= MaxSanctionMinutes))
+        {
+            throw ModerationException.Invalid("sanction.durationMinutes", $"A {WireNames.ToWire(sanction.Kind)} needs durationMinutes from 1 to {MaxSanctionMinutes}.");
+        }
+        if (!timed && sanction.DurationMinutes is not null)
+        {
+            throw ModerationException.Invalid("sanction.durationMinutes", $"A {WireNames.ToWire(sanction.Kind)} has no duration.");
+        }
+    }
+
+    private Task SyncQueueAsync(DateTimeOffset now) =>
+        S.Status == CaseStatus.Resolved ? Partition.RemoveAsync(CaseId) : Partition.UpsertAsync(Summary(now), BasePriority());
+
+    private double BasePriority() =>
+        CasePriority.Base(WorstReason(), S.Flags.GroupBy(f => f.ReporterId).Select(g => g.First().Accuracy.Score));
+
+    private FlagReason WorstReason() => S.Flags.Max(f => f.Reason);
+
+    private string AliasFor(string reporterId)
+    {
+        var known = S.Flags.FirstOrDefault(f => f.ReporterId == reporterId);
+        if (known is not null)
+        {
+            return known.Alias;
+        }
+        var index = S.Flags.Select(f => f.ReporterId).Distinct().Count();
+        return index < 26 ? $"Reporter {(char)('A' + index)}" : $"Reporter {index + 1}";
+    }
+
+    /// <summary>What the accused is told they did: their own flagged words or content, never others' messages.</summary>
+    private FlagContent? AccusedContent()
+    {
+        if (S.Evidence?.Content is { } content)
+        {
+            return content;
+        }
+        var own = (S.Evidence?.Messages ?? [])
+            .Where(m => m.UserId == S.AccusedUserId && (S.Evidence!.FlaggedSeq is null || m.Seq == S.Evidence.FlaggedSeq))
+            .TakeLast(5)
+            .Select(m => m.Text)
+            .ToList();
+        return own.Count == 0 ? null : new FlagContent(string.Join('\n', own), null);
+    }
+
+    private CaseStatus EffectiveStatus(DateTimeOffset now) =>
+        S.Status == CaseStatus.Claimed && S.LeaseUntil <= now ? CaseStatus.Open : S.Status;
+
+    private CaseSummary Summary(DateTimeOffset now)
+    {
+        var status = EffectiveStatus(now);
+        var claimed = status == CaseStatus.Claimed;
+        return new CaseSummary(CaseId, status, S.Target!.Type, S.AccusedUserId, WorstReason(),
+            S.Flags.Select(f => f.ReporterId).Distinct().Count(),
+            CasePriority.AtTime(BasePriority(), S.CreatedAt, now, _options.AgingPointsPerHour),
+            S.CreatedAt, claimed ? S.ClaimedBy : null, claimed ? S.LeaseUntil : null);
+    }
+
+    private CaseDetail Detail(DateTimeOffset now, SanctionSpec? suggestion)
+    {
+        var summary = Summary(now);
+        return new CaseDetail(CaseId, summary.Status, S.Target!, S.AccusedUserId,
+            S.Flags.Select(f => f.Reason).Distinct().OrderByDescending(r => r).ToList(),
+            S.Flags.Select(f => new ReporterView(f.Alias, f.Reason, f.Comment, f.Accuracy, f.FiledAt)).ToList(),
+            S.Evidence!, summary.Priority, S.CreatedAt, summary.ClaimedBy, summary.LeaseUntil, S.Decision, suggestion);
+    }
+
+    private void RequireExists()
+    {
+        if (!Exists)
+        {
+            throw ModerationException.NotFound("No case with that id.");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace OrleansSafety.Grains.Flags;
+
+[GenerateSerializer, Alias("target-state")]
+public sealed class TargetState
+{
+    [Id(0)] public string? OpenCaseId { get; set; }
+
+    [Id(1)] public int CasesOpened { get; set; }
+}
+
+public sealed class TargetGrain(
+    [PersistentState("target", ModerationSiloExtensions.StorageName)] IPersistentState<TargetState> state) : Grain, ITargetGrain
+{
+    public async Task<CaseSummary> RouteAsync(CaseFlag flag)
+    {
+        if (state.State.OpenCaseId is { } openCaseId)
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<ICaseGrain>(openCaseId).AddFlagAsync(flag);
+            }
+            catch (ModerationException e) when (e.Error == ModerationError.Conflict)
+            {
+                // That case was decided since: this flag starts the next one.
+            }
+        }
+        var caseId = Identifiers.NewId("case");
+        state.State.OpenCaseId = caseId;
+        state.State.CasesOpened++;
+        await state.WriteStateAsync();
+        return await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
+    }
+
+    /// <summary>The grain key of a flag target: one per item, and for chat one per room and accused user.</summary>
+    public static string KeyOf(FlagTarget target, string accusedUserId) =>
+        target.Type == TargetType.Chat
+            ? $"chat/{target.RoomId}/{accusedUserId}"
+            : $"{WireNames.ToWire(target.Type)}/{target.Id}";
+}

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace OrleansSafety.Persistence;
+
+/// <summary>
+/// The process's one PostgreSQL connection pool. Clustering, grain storage, reminders, the chat journal, the audit
+/// log and the health check all draw from it, so the pool cap bounds the whole process's connections.
+/// </summary>
+public sealed class ModerationDatabase : IAsyncDisposable, IDisposable
+{
+    /// <summary>The ADO.NET invariant that Orleans' AdoNet providers are given.</summary>
+    public const string Invariant = "Npgsql";
+
+    public ModerationDatabase(string connectionString, int defaultMaxPoolSize = 16)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ConnectionString = WithDefaults(connectionString, defaultMaxPoolSize);
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    /// <summary>The connection string in use: the configured one plus the defaults it did not set.</summary>
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>
+    /// Adds a pool cap (Npgsql's default of 100 alone exceeds PostgreSQL's default max_connections) and an
+    /// application name (to tell our sessions apart in pg_stat_activity), unless the connection string sets them.
+    /// </summary>
+    public static string WithDefaults(string connectionString, int defaultMaxPoolSize)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = GivenKeywords(connectionString);
+        if (!given.Contains("maximumpoolsize") && !given.Contains("maxpoolsize"))
+        {
+            builder.MaxPoolSize = Math.Max(1, defaultMaxPoolSize);
+        }
+        if (!given.Contains("applicationname"))
+        {
+            builder.ApplicationName = "OrleansSafety";
+        }
+        return builder.ConnectionString;
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    public void Dispose() => DataSource.Dispose();
+
+    /// <summary>The keywords the connection string spells out, lower case without spaces (Npgsql's aliases differ only so).</summary>
+    private static HashSet<string> GivenKeywords(string connectionString)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+    }
+}

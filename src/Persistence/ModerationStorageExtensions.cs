@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansSafety.Grains;
+using OrleansSafety.Grains.Storage;
+
+namespace OrleansSafety.Persistence;
+
+/// <summary>
+/// Puts a silo or client on PostgreSQL when the connection string "Postgres" is configured
+/// (<c>ConnectionStrings:Postgres</c>, or the environment variable <c>ConnectionStrings__Postgres</c>).
+/// </summary>
+public static class ModerationStorageExtensions
+{
+    /// <summary>The name under <c>ConnectionStrings</c>.</summary>
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>Whether the configuration names a PostgreSQL database (so hosts can decide, e.g., on health checks).</summary>
+    public static bool HasPostgres(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName));
+
+    /// <summary>
+    /// With a connection string: cluster membership, grain storage <see cref="ModerationSiloExtensions.StorageName"/>,
+    /// reminders, the chat journal and the audit log all in PostgreSQL, and (unless <c>Storage:MigrateOnStart</c>
+    /// is false) the schema migrated before the silo uses it. Without one: the in-memory mode
+    /// (<see cref="ModerationSiloExtensions.UseInMemoryModerationStorage"/>); clustering is then the host's choice.
+    /// Works before or after <see cref="ModerationSiloExtensions.AddModerationGrains"/>.
+    /// </summary>
+    public static ISiloBuilder UseModerationStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!HasPostgres(configuration))
+        {
+            return silo.UseInMemoryModerationStorage();
+        }
+
+        var services = silo.Services;
+        if (services.Any(d => d.ServiceType == typeof(SiloStorageMarker)))
+        {
+            return silo; // already configured: registering twice would run migrations and flushes twice
+        }
+        services.AddSingleton<SiloStorageMarker>();
+        AddDatabase(services, configuration);
+
+        silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> options) =>
+            options.Configure<ModerationDatabase>((o, db) => (o.Invariant, o.DataSource) = (ModerationDatabase.Invariant, db.DataSource)));
+
+        // Orleans' own binary serializer rather than the default Newtonsoft JSON: it reads the [GenerateSerializer]
+        // / [Id] / [Alias] contracts the state types already have for messaging, so renaming or moving a state class
+        // keeps old rows readable (the JSON serializer writes CLR type names into every row), and it is smaller and
+        // faster. The price: rows are not human-readable in psql.
+        silo.AddAdoNetGrainStorage(ModerationSiloExtensions.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<ModerationDatabase, Serializer>((o, db, serializer) =>
+            {
+                o.Invariant = ModerationDatabase.Invariant;
+                o.DataSource = db.DataSource;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+
+        silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> options) =>
+            options.Configure<ModerationDatabase>((o, db) => (o.Invariant, o.DataSource) = (ModerationDatabase.Invariant, db.DataSource)));
+
+        services.TryAddSingleton(sp => new SchemaMigrator(sp.GetService<ILogger<SchemaMigrator>>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloStartupMigration>();
+
+        // Replace whatever journal and audit log are registered (AddModerationGrains' in-memory ones when it ran
+        // first); when it runs later, its TryAdd finds ours and keeps them.
+        services.TryAddSingleton(sp => new PostgresChatJournal(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.Journal,
+            sp.GetService<ILogger<PostgresChatJournal>>()));
+        services.RemoveAll<IChatJournal>();
+        services.AddSingleton<IChatJournal>(sp => sp.GetRequiredService<PostgresChatJournal>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ChatJournalLifecycle>();
+
+        services.TryAddSingleton(sp => new PostgresAuditLog(sp.GetRequiredService<ModerationDatabase>().DataSource));
+        services.RemoveAll<IAuditLog>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
+        return silo;
+    }
+
+    /// <summary>
+    /// With a connection string: the client finds gateways in the PostgreSQL membership table. Without one it
+    /// leaves clustering to the host (localhost clustering in development).
+    /// </summary>
+    public static IClientBuilder UseModerationClustering(this IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!HasPostgres(configuration))
+        {
+            return client;
+        }
+        AddDatabase(client.Services, configuration);
+        return client.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> options) =>
+            options.Configure<ModerationDatabase>((o, db) => (o.Invariant, o.DataSource) = (ModerationDatabase.Invariant, db.DataSource)));
+    }
+
+    /// <summary>The options and the one pool of the process, shared by a co-hosted silo and client.</summary>
+    private static void AddDatabase(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PostgresStorageOptions.SectionName);
+        services.AddOptions<PostgresStorageOptions>().Bind(section);
+        services.TryAddSingleton(sp => new ModerationDatabase(
+            configuration.GetConnectionString(ConnectionStringName)!,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.MaxPoolSize));
+    }
+
+    /// <summary>Marks a service collection whose silo storage is configured.</summary>
+    private sealed class SiloStorageMarker;
+}
