@@ -11,9 +11,12 @@ public sealed class AgentGrain(
     ModerationClock clock,
     IOptions<ModerationOptions> options) : Grain, IAgentGrain
 {
-    /// <summary>How many heads each partition offers per claim round, and how many rounds before giving up.</summary>
+    /// <summary>
+    /// How many heads each partition offers per claim round, and a bound on rounds: a round only fails when other
+    /// agents took every head offered, so rounds stop as soon as the queue is empty.
+    /// </summary>
     private const int HeadsPerPartition = 2;
-    private const int ClaimRounds = 3;
+    private const int ClaimRounds = 32;
 
     private readonly ModerationOptions _options = options.Value;
 

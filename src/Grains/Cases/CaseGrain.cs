@@ -352,7 +352,25 @@ public sealed class CaseGrain(
         return new CaseDetail(CaseId, summary.Status, S.Target!, S.AccusedUserId,
             S.Flags.Select(f => f.Reason).Distinct().OrderByDescending(r => r).ToList(),
             S.Flags.Select(f => new ReporterView(f.Alias, f.Reason, f.Comment, f.Accuracy, f.FiledAt)).ToList(),
-            S.Evidence!, summary.Priority, S.CreatedAt, summary.ClaimedBy, summary.LeaseUntil, S.Decision, suggestion);
+            EvidenceForAgents(), summary.Priority, S.CreatedAt, summary.ClaimedBy, summary.LeaseUntil, S.Decision, suggestion);
+    }
+
+    /// <summary>
+    /// The evidence with reporters' own chat lines shown under their case alias, so the conversation does not give
+    /// away who flagged it. The hash still covers the original, which an admin can verify after a reveal.
+    /// </summary>
+    private Evidence EvidenceForAgents()
+    {
+        var evidence = S.Evidence!;
+        if (evidence.Messages is null)
+        {
+            return evidence;
+        }
+        var aliases = S.Flags.GroupBy(f => f.ReporterId).ToDictionary(g => g.Key, g => g.First().Alias, StringComparer.Ordinal);
+        return evidence with
+        {
+            Messages = evidence.Messages.Select(m => aliases.TryGetValue(m.UserId, out var alias) ? m with { UserId = alias } : m).ToList(),
+        };
     }
 
     private void RequireExists()

@@ -23,7 +23,10 @@ public sealed class InMemoryAuditLog : IAuditLog
     {
         lock (_gate)
         {
+            // Reversed first so that entries with the same time still come newest first (OrderBy is stable).
             IReadOnlyList<AuditEntry> result = _entries
+                .AsEnumerable()
+                .Reverse()
                 .Where(e => query.CaseId is null || e.CaseId == query.CaseId)
                 .Where(e => query.UserId is null || e.UserId == query.UserId)
                 .Where(e => query.AgentId is null || e.AgentId == query.AgentId || e.ActorId == query.AgentId)

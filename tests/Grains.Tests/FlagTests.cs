@@ -1,0 +1,113 @@
+namespace OrleansSafety.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class FlagTests(ModerationCluster cluster)
+{
+    private readonly Scenario _s = new(cluster.Grains);
+
+    [Fact]
+    public async Task Flags_of_the_same_target_join_one_case_and_raise_its_priority()
+    {
+        var room = await _s.NewRoomAsync();
+        var accused = Scenario.NewId("user");
+        var seq = await _s.PostAsync(room, accused, "nasty");
+        var first = await _s.FlagMessageAsync("rep-a1", room, seq, FlagReason.Harassment, "rude to me");
+        var caseId = await _s.CaseOfAsync(first.FlagId, room, accused);
+        var priorityWithOne = (await _s.Case(caseId).GetDetailAsync()).Priority;
+
+        var laterSeq = await _s.PostAsync(room, accused, "more nasty");
+        await _s.FlagMessageAsync("rep-b1", room, laterSeq, FlagReason.Hate, "hateful");
+        await _s.Desk.FileAsync(new FlagSubmission("rep-c1", new FlagTarget(TargetType.Chat, RoomId: room, AccusedUserId: accused), FlagReason.Spam, null));
+        await _s.FlagMessageAsync("rep-a1", room, seq, FlagReason.Harassment, "again");
+
+        var detail = await _s.Case(caseId).GetDetailAsync();
+        Assert.Single((await _s.User(accused).GetHistoryAsync()).Cases);
+        Assert.Equal(4, detail.Reporters.Count);
+        Assert.Equal(3, detail.Reporters.Select(r => r.Alias).Distinct().Count());
+        Assert.Equal([FlagReason.Hate, FlagReason.Harassment, FlagReason.Spam], detail.Reasons);
+        Assert.Contains(detail.Reporters, r => r.Comment == "hateful");
+        Assert.True(detail.Priority > priorityWithOne);
+        var summary = (await cluster.Grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(1000)).Items.Single(i => i.CaseId == caseId);
+        Assert.Equal(3, summary.Reporters);
+    }
+
+    [Fact]
+    public async Task A_flag_after_the_decision_opens_a_new_case()
+    {
+        var (room, accused, caseId) = await _s.NewChatCaseAsync();
+        var agent = await _s.NewAgentAsync();
+        await _s.ClaimAsync(agent, caseId);
+        await _s.Agent(agent).DecideCaseAsync(caseId, new DecisionRequest(CaseOutcome.NoViolation, null, null, null));
+
+        var seq = await _s.PostAsync(room, accused, "still nasty");
+        await _s.FlagMessageAsync(Scenario.NewId("rep"), room, seq);
+        var cases = (await _s.User(accused).GetHistoryAsync()).Cases;
+        Assert.Equal(2, cases.Count);
+    }
+
+    [Fact]
+    public async Task Users_cannot_flag_themselves()
+    {
+        var room = await _s.NewRoomAsync();
+        var seq = await _s.PostAsync(room, "selfie", "my own message");
+        var chat = await Assert.ThrowsAsync<ModerationException>(() => _s.FlagMessageAsync("selfie", room, seq));
+        Assert.Equal(("target.accusedUserId", ModerationError.Invalid), (chat.Field, chat.Error));
+        var profile = await Assert.ThrowsAsync<ModerationException>(() => _s.FlagProfileAsync("selfie", "selfie"));
+        Assert.Equal(("target.ownerId", ModerationError.Invalid), (profile.Field, profile.Error));
+    }
+
+    [Theory]
+    [InlineData(TargetType.AvatarPhoto, null, "owner", "target.id")]
+    [InlineData(TargetType.FeedComment, "c1", null, "target.ownerId")]
+    [InlineData(TargetType.VirtualProduct, "p1", "owner", "target.content")]
+    public async Task A_non_chat_flag_needs_its_item_owner_and_content(TargetType type, string? id, string? owner, string field)
+    {
+        var content = field == "target.content" ? null : new FlagContent("text", null);
+        var error = await Assert.ThrowsAsync<ModerationException>(() => _s.Desk.FileAsync(
+            new FlagSubmission("rep-x", new FlagTarget(type, Id: id, OwnerId: owner, Content: content), FlagReason.Scam, null)));
+        Assert.Equal((field, ModerationError.Invalid), (error.Field, error.Error));
+    }
+
+    [Fact]
+    public async Task A_chat_flag_names_a_message_or_an_accused_user_in_an_existing_room()
+    {
+        var room = await _s.NewRoomAsync();
+        var noAccused = await Assert.ThrowsAsync<ModerationException>(() => _s.Desk.FileAsync(
+            new FlagSubmission("rep-y", new FlagTarget(TargetType.Chat, RoomId: room), FlagReason.Spam, null)));
+        Assert.Equal("target.accusedUserId", noAccused.Field);
+        var noRoom = await Assert.ThrowsAsync<ModerationException>(() => _s.FlagMessageAsync("rep-y", Scenario.NewId("ghost"), 1));
+        Assert.Equal("target.roomId", noRoom.Field);
+    }
+
+    [Fact]
+    public async Task Only_the_reporter_sees_the_flag_status_which_follows_the_case()
+    {
+        var room = await _s.NewRoomAsync();
+        var accused = Scenario.NewId("user");
+        var reporter = Scenario.NewId("rep");
+        var receipt = await _s.FlagMessageAsync(reporter, room, await _s.PostAsync(room, accused, "bad"));
+        Assert.Equal(FlagStatus.Received, receipt.Status);
+        var other = await Assert.ThrowsAsync<ModerationException>(() => _s.Desk.GetStatusAsync(receipt.FlagId, accused));
+        Assert.Equal(ModerationError.NotFound, other.Error);
+
+        var caseId = await _s.CaseOfAsync(receipt.FlagId, room, accused);
+        var agent = await _s.NewAgentAsync();
+        await _s.ClaimAsync(agent, caseId);
+        Assert.Equal(FlagStatus.InReview, (await _s.Desk.GetStatusAsync(receipt.FlagId, reporter)).Status);
+        await _s.Agent(agent).DecideCaseAsync(caseId, new DecisionRequest(CaseOutcome.Violation, null, null, null));
+        Assert.Equal(FlagStatus.ActionTaken, (await _s.Desk.GetStatusAsync(receipt.FlagId, reporter)).Status);
+    }
+
+    [Fact]
+    public async Task A_retried_flag_with_the_same_id_is_filed_once()
+    {
+        var owner = Scenario.NewId("user");
+        var submission = new FlagSubmission("rep-z", new FlagTarget(TargetType.AvatarPhoto, Id: "photo-1" + owner, OwnerId: owner,
+            Content: new FlagContent(null, "https://cdn.example/p.png")), FlagReason.SexualContent, null, FlagId: Scenario.NewId("flag"));
+        var first = await _s.Desk.FileAsync(submission);
+        var retry = await _s.Desk.FileAsync(submission);
+        Assert.Equal(first, retry);
+        var caseId = (await _s.User(owner).GetHistoryAsync()).Cases.Single().CaseId;
+        Assert.Single((await _s.Case(caseId).GetDetailAsync()).Reporters);
+    }
+}

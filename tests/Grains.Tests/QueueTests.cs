@@ -1,0 +1,137 @@
+namespace OrleansSafety.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class QueueTests(ModerationCluster cluster)
+{
+    private readonly Scenario _s = new(cluster.Grains);
+
+    [Fact]
+    public async Task Agents_get_the_highest_priority_first_and_the_oldest_among_equals()
+    {
+        var olderSpam = await _s.NewChatCaseAsync(FlagReason.Spam);
+        ModerationCluster.Advance(TimeSpan.FromSeconds(30));
+        var selfHarm = await _s.NewChatCaseAsync(FlagReason.SelfHarm);
+        var newerSpam = await _s.NewChatCaseAsync(FlagReason.Spam);
+        var harassment = await _s.NewChatCaseAsync(FlagReason.Harassment);
+        await _s.DrainAsync(olderSpam.CaseId, selfHarm.CaseId, newerSpam.CaseId, harassment.CaseId);
+
+        var agent = await _s.NewAgentAsync();
+        var order = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var claimed = await _s.Agent(agent).ClaimNextCaseAsync();
+            order.Add(claimed!.CaseId);
+        }
+        Assert.Equal([selfHarm.CaseId, harassment.CaseId, olderSpam.CaseId, newerSpam.CaseId], order);
+    }
+
+    [Fact]
+    public async Task A_case_waiting_long_enough_outranks_a_fresh_severe_one()
+    {
+        var old = await _s.NewChatCaseAsync(FlagReason.Other);
+        ModerationCluster.Advance(TimeSpan.FromDays(3)); // 2 points an hour: 144 points, more than any severity gap
+        var fresh = await _s.NewChatCaseAsync(FlagReason.SelfHarm);
+        await _s.DrainAsync(old.CaseId, fresh.CaseId);
+        var agent = await _s.NewAgentAsync();
+        Assert.Equal(old.CaseId, (await _s.Agent(agent).ClaimNextCaseAsync())!.CaseId);
+        Assert.Equal(fresh.CaseId, (await _s.Agent(agent).ClaimNextCaseAsync())!.CaseId);
+    }
+
+    [Fact]
+    public async Task Fifty_agents_claiming_at_once_never_share_a_case()
+    {
+        var cases = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var profileOwner = Scenario.NewId("user");
+            await _s.FlagProfileAsync(Scenario.NewId("rep"), profileOwner, FlagReason.Spam);
+            cases.Add((await _s.User(profileOwner).GetHistoryAsync()).Cases.Single().CaseId);
+        }
+        await _s.DrainAsync([.. cases]);
+        var agents = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _s.NewAgentAsync()));
+
+        var claims = await Task.WhenAll(agents.Select(a => _s.Agent(a).ClaimNextCaseAsync()));
+
+        var claimed = claims.Where(c => c is not null).Select(c => c!.CaseId).ToList();
+        Assert.Equal(claimed.Count, claimed.Distinct().Count());
+        Assert.Equal(cases.Order(), claimed.Order());
+        var holders = await Task.WhenAll(claimed.Select(id => _s.Case(id).GetDetailAsync()));
+        Assert.Equal(30, holders.Select(h => h.ClaimedBy).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_agent_holds_at_most_five_cases()
+    {
+        var cases = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            cases.Add((await _s.NewChatCaseAsync()).CaseId);
+        }
+        await _s.DrainAsync([.. cases]);
+        var agent = await _s.NewAgentAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.NotNull(await _s.Agent(agent).ClaimNextCaseAsync());
+        }
+        var sixth = await Assert.ThrowsAsync<ModerationException>(() => _s.Agent(agent).ClaimNextCaseAsync());
+        Assert.Equal(ModerationError.Conflict, sixth.Error);
+        Assert.Equal(5, (await _s.Agent(agent).GetProfileAsync())!.ClaimedCases.Count);
+    }
+
+    [Fact]
+    public async Task Only_the_claiming_agent_can_decide_renew_or_release()
+    {
+        var (_, _, caseId) = await _s.NewChatCaseAsync();
+        var holder = await _s.NewAgentAsync();
+        var other = await _s.NewAgentAsync();
+        await _s.ClaimAsync(holder, caseId);
+        var decision = new DecisionRequest(CaseOutcome.Violation, null, null, null);
+
+        foreach (var call in new Func<Task>[]
+                 {
+                     () => _s.Agent(other).DecideCaseAsync(caseId, decision),
+                     () => _s.Agent(other).ReleaseCaseAsync(caseId),
+                     () => _s.Agent(other).RenewCaseAsync(caseId),
+                 })
+        {
+            Assert.Equal(ModerationError.Conflict, (await Assert.ThrowsAsync<ModerationException>(call)).Error);
+        }
+        Assert.Null(await _s.Agent(other).ClaimNextCaseAsync());
+        Assert.Equal(CaseOutcome.Violation, (await _s.Agent(holder).DecideCaseAsync(caseId, decision)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_lapsed_lease_returns_the_case_to_the_queue_by_itself()
+    {
+        var (_, _, caseId) = await _s.NewChatCaseAsync();
+        var first = await _s.NewAgentAsync();
+        var claimed = await _s.ClaimAsync(first, caseId);
+        Assert.Equal(ModerationCluster.Now.AddMinutes(10), claimed.LeaseUntil);
+
+        ModerationCluster.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.Equal(CaseStatus.Open, (await _s.Case(caseId).GetDetailAsync()).Status);
+        var second = await _s.NewAgentAsync();
+        Assert.Equal(caseId, (await _s.Agent(second).ClaimNextCaseAsync())!.CaseId);
+
+        var late = await Assert.ThrowsAsync<ModerationException>(() =>
+            _s.Agent(first).DecideCaseAsync(caseId, new DecisionRequest(CaseOutcome.Violation, null, null, null)));
+        Assert.Equal(ModerationError.Conflict, late.Error);
+        var audit = await cluster.Grains.GetGrain<IAuditReaderGrain>(0).QueryAsync(new AuditQuery(caseId, null, null, 50));
+        Assert.Contains(audit, e => e.Action == AuditActions.LeaseLapsed && e.AgentId == first);
+    }
+
+    [Fact]
+    public async Task Renewing_keeps_the_case_past_the_first_lease()
+    {
+        var (_, _, caseId) = await _s.NewChatCaseAsync();
+        var agent = await _s.NewAgentAsync();
+        await _s.ClaimAsync(agent, caseId);
+        ModerationCluster.Advance(TimeSpan.FromMinutes(8));
+        var until = await _s.Agent(agent).RenewCaseAsync(caseId);
+        Assert.Equal(ModerationCluster.Now.AddMinutes(10), until);
+        ModerationCluster.Advance(TimeSpan.FromMinutes(8));
+        Assert.Equal(CaseStatus.Claimed, (await _s.Case(caseId).GetDetailAsync()).Status);
+        await _s.Agent(agent).ReleaseCaseAsync(caseId);
+        Assert.Equal(CaseStatus.Open, (await _s.Case(caseId).GetDetailAsync()).Status);
+    }
+}
