@@ -21,19 +21,21 @@ namespace OrleansSafety.Persistence;
 /// Binary COPY would be a little faster but cannot skip conflicts, so one re-sent row would fail its whole batch.
 /// Disposing completes the queue and waits until everything queued is written.
 /// </remarks>
-public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
+public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDisposable
 {
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so PostgreSQL
     // parses and plans it once per connection, and 6 parameters instead of 6 per row.
     private const string InsertSql = """
         INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
-        SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
+        SELECT room_id, seq, user_id, text, sent_at, client_message_id
+        FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
+            AS batch (room_id, seq, user_id, text, sent_at, client_message_id)
         ON CONFLICT (room_id, seq) DO NOTHING
         """;
 
     private const string ReadBeforeSql = """
-        SELECT seq, user_id, text, sent_at FROM (
-            SELECT seq, user_id, text, sent_at FROM chat_messages
+        SELECT seq, user_id, text, sent_at, client_message_id FROM (
+            SELECT seq, user_id, text, sent_at, client_message_id FROM chat_messages
             WHERE room_id = @room_id AND seq < @before_seq
             ORDER BY seq DESC
             LIMIT @limit) AS newest
@@ -41,7 +43,7 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         """;
 
     private const string ReadRangeSql = """
-        SELECT seq, user_id, text, sent_at FROM chat_messages
+        SELECT seq, user_id, text, sent_at, client_message_id FROM chat_messages
         WHERE room_id = @room_id AND seq BETWEEN @from_seq AND @to_seq
         ORDER BY seq
         """;
@@ -129,11 +131,20 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
     /// <summary>Stops taking appends and completes once everything already queued has been written (or failed).</summary>
     public async ValueTask DisposeAsync()
     {
+        Dispose();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops taking appends without waiting: what is queued is still written in the background. For containers
+    /// disposed synchronously; <see cref="DisposeAsync"/> (which the silo's stop uses) also waits for the writes.
+    /// </summary>
+    public void Dispose()
+    {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _queue.Writer.TryComplete();
         }
-        await Task.WhenAll(_writers).ConfigureAwait(false);
     }
 
     private async ValueTask EnqueueSlowlyAsync(PendingAppend pending)
@@ -237,8 +248,7 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
             userIds[i] = message.UserId;
             texts[i] = message.Text;
             sentAts[i] = message.SentAt.UtcDateTime;
-            // ChatMessage does not carry the client's idempotency key (yet); the column is ready for it.
-            clientMessageIds[i] = null;
+            clientMessageIds[i] = message.ClientMessageId;
         }
 
         await using var command = _dataSource.CreateCommand(InsertSql);
@@ -261,7 +271,8 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3)));
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
         return messages;
     }

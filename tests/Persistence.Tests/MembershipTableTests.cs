@@ -51,18 +51,18 @@ public sealed class MembershipTableTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(silo.SiloName, read.SiloName);
         Assert.Equal(silo.HostName, read.HostName);
         Assert.Equal(silo.ProxyPort, read.ProxyPort);
-        Assert.Equal(silo.StartTime, read.StartTime);
+        Assert.Equal(silo.StartTime, read.StartTime, TimeSpan.FromMilliseconds(1)); // PostgreSQL keeps microseconds
 
         var other = Entry(port: 22222, SiloStatus.Active);
         read.Status = SiloStatus.Active;
-        read.AddOrUpdateSuspector(other.SiloAddress, DateTime.UtcNow);
+        read.AddSuspector(other.SiloAddress, DateTime.UtcNow);
         Assert.False(await _table.UpdateRowAsync(read, etag, empty.Version.Next()));    // stale version
         Assert.True(await _table.UpdateRowAsync(read, etag, afterInsert.Version.Next()));
 
         var row = await _table.ReadRowAsync(silo.SiloAddress);
         var (updated, _) = Assert.Single(row.Members);
         Assert.Equal(SiloStatus.Active, updated.Status);
-        Assert.Equal(other.SiloAddress, Assert.Single(updated.SuspectTimes).Item1);
+        Assert.Equal(other.SiloAddress, Assert.Single(updated.SuspectTimes!).Item1);
         Assert.Equal(2, row.Version.Version);
 
         // A silo not in the table: the version, and no member.
@@ -74,12 +74,11 @@ public sealed class MembershipTableTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Heartbeats_update_i_am_alive_and_dead_silos_are_cleaned_up()
     {
-        var version = (await _table.ReadAllAsync()).Version;
         var old = DateTime.UtcNow.AddDays(-10);
         var dead = Entry(port: 40001, SiloStatus.Dead, startTime: old);
         var alive = Entry(port: 40002, SiloStatus.Active, startTime: old);
-        Assert.True(await _table.InsertRowAsync(dead, version = version.Next()));
-        Assert.True(await _table.InsertRowAsync(alive, version.Next()));
+        Assert.True(await InsertAsync(dead));
+        Assert.True(await InsertAsync(alive));
 
         alive.IAmAliveTime = DateTime.UtcNow;
         await _table.UpdateIAmAliveAsync(alive);
@@ -96,20 +95,21 @@ public sealed class MembershipTableTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Clients_see_active_gateways_and_a_cluster_can_be_deleted()
     {
-        var version = (await _table.ReadAllAsync()).Version;
         var gateway = Entry(port: 50001, SiloStatus.Active);
         var joining = Entry(port: 50002, SiloStatus.Joining);
-        Assert.True(await _table.InsertRowAsync(gateway, version = version.Next()));
-        Assert.True(await _table.InsertRowAsync(joining, version.Next()));
+        Assert.True(await InsertAsync(gateway));
+        Assert.True(await InsertAsync(joining));
 
         var gateways = new Orleans.Runtime.Membership.AdoNetGatewayListProvider(
             NullLogger<Orleans.Runtime.Membership.AdoNetGatewayListProvider>.Instance,
+            new ServiceCollection().BuildServiceProvider(),
             Options.Create(new AdoNetClusteringClientOptions { Invariant = ModerationDatabase.Invariant, ConnectionString = _db.ConnectionString }),
             Options.Create(new GatewayOptions()),
             Options.Create(new ClusterOptions { ClusterId = _clusterId, ServiceId = "membership-tests" }));
-        await gateways.InitializeGatewayListProvider();
-        var uris = await gateways.GetGateways();
-        Assert.Contains(gateway.SiloAddress.ToGatewayUri(), uris);
+        await gateways.InitializeGatewayListProviderAsync();
+        var uris = await gateways.GetGatewaysAsync();
+        // A gateway is the silo's address with its proxy port.
+        Assert.Contains(SiloAddress.New(IPAddress.Loopback, gateway.ProxyPort, gateway.SiloAddress.Generation).ToGatewayUri(), uris);
         Assert.DoesNotContain(uris, u => u.Port == joining.ProxyPort);
 
         await _table.DeleteMembershipTableEntriesAsync(_clusterId);
@@ -117,9 +117,13 @@ public sealed class MembershipTableTests(PostgresServer server) : IAsyncLifetime
             "SELECT count(*) FROM orleans_membership_version WHERE deployment_id = @id", ("id", _clusterId)));
     }
 
+    /// <summary>As a silo does: read the table version, then write against it (Next() keeps the read ETag).</summary>
+    private async Task<bool> InsertAsync(MembershipEntry entry) =>
+        await _table.InsertRowAsync(entry, (await _table.ReadAllAsync()).Version.Next());
+
     private static MembershipEntry Entry(int port, SiloStatus status, DateTime? startTime = null)
     {
-        var address = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), generation: port * 7);
+        var address = SiloAddress.New(IPAddress.Loopback, port, generation: port * 7);
         var start = startTime ?? DateTime.UtcNow;
         return new MembershipEntry
         {

@@ -1,11 +1,13 @@
 namespace OrleansSafety.Contracts.Model;
 
+/// <summary>A stored chat message. <see cref="ClientMessageId"/> is the poster's idempotency key, if it sent one.</summary>
 [GenerateSerializer, Immutable, Alias("chat-message")]
 public sealed record ChatMessage(
     [property: Id(0)] long Seq,
     [property: Id(1)] string UserId,
     [property: Id(2)] string Text,
-    [property: Id(3)] DateTimeOffset SentAt);
+    [property: Id(3)] DateTimeOffset SentAt,
+    [property: Id(4)] string? ClientMessageId = null);
 
 /// <summary>The answer to a post: either the accepted message's place in the room, or why it was refused.</summary>
 [GenerateSerializer, Immutable, Alias("post-result")]

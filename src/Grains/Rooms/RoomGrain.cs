@@ -33,6 +33,11 @@ public sealed class RoomGrain(
         foreach (var message in await journal.ReadAsync(RoomId, null, _options.RoomHistoryCapacity))
         {
             _history.Add(message);
+            if (message.ClientMessageId is { } clientId)
+            {
+                // A retry that arrives after a restart still finds its first acknowledgement.
+                _recentPosts.Remember(clientId, new PostResult(message.Seq, message.SentAt));
+            }
         }
     }
 
@@ -123,11 +128,14 @@ public sealed class RoomGrain(
         }
 
         // Seq is taken before the durability wait: posts interleave there, so one room's messages share a batch.
-        var message = new ChatMessage(++_lastSeq, post.UserId, post.Text, clock.Now);
+        var message = new ChatMessage(++_lastSeq, post.UserId, post.Text, StoredPrecision(clock.Now), post.ClientMessageId);
         await journal.AppendAsync(RoomId, message);
         _history.Add(message);
         return new PostResult(message.Seq, message.SentAt);
     }
+
+    /// <summary>Microseconds, as PostgreSQL keeps them: the time acknowledged is the time read back later.</summary>
+    private static DateTimeOffset StoredPrecision(DateTimeOffset time) => new(time.Ticks - (time.Ticks % 10), time.Offset);
 
     private async ValueTask<ChatRestriction> RestrictionOfAsync(string userId, DateTimeOffset now)
     {

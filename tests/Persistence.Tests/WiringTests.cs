@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansSafety.Grains;
+using OrleansSafety.Grains.Storage;
+using OrleansSafety.Persistence.Tests.Infrastructure;
+
+namespace OrleansSafety.Persistence.Tests;
+
+/// <summary>What UseModerationStorage registers, without starting a silo.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class WiringTests(PostgresServer server)
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_postgres_journal_and_audit_log_win_in_either_registration_order(bool storageFirst)
+    {
+        var silo = new FakeSiloBuilder(Configuration(("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p")));
+        if (storageFirst)
+        {
+            silo.UseModerationStorage(silo.Configuration).AddModerationGrains(silo.Configuration);
+        }
+        else
+        {
+            silo.AddModerationGrains(silo.Configuration).UseModerationStorage(silo.Configuration);
+        }
+        silo.UseModerationStorage(silo.Configuration); // a second call changes nothing
+
+        silo.Services.AddSerializer();
+        silo.Services.AddSingleton<IGrainStorageSerializer, SiloDefaultSerializer>();
+
+        await using var services = silo.Services.BuildServiceProvider();
+        Assert.IsType<PostgresChatJournal>(services.GetRequiredService<IChatJournal>());
+        Assert.Same(services.GetRequiredService<PostgresChatJournal>(), services.GetRequiredService<IChatJournal>());
+        Assert.IsType<PostgresAuditLog>(services.GetRequiredService<IAuditLog>());
+        Assert.Single(silo.Services, d => d.ServiceType == typeof(IChatJournal));
+        Assert.Single(silo.Services, d => d.ImplementationType == typeof(SiloStartupMigration));
+        Assert.Single(silo.Services, d => d.ImplementationType == typeof(ChatJournalLifecycle));
+        Assert.Contains(silo.Services, IsModerationGrainStorage);
+
+        // Grain state goes through the process's pool, in Orleans' binary format rather than the silo default.
+        var storage = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(ModerationSiloExtensions.StorageName);
+        Assert.Equal(ModerationDatabase.Invariant, storage.Invariant);
+        Assert.Same(services.GetRequiredService<ModerationDatabase>().DataSource, storage.DataSource);
+        Assert.IsType<OrleansGrainStorageSerializer>(storage.GrainStorageSerializer);
+        Assert.Same(storage.DataSource, services.GetRequiredService<IOptions<AdoNetClusteringSiloOptions>>().Value.DataSource);
+        Assert.Same(storage.DataSource, services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value.DataSource);
+    }
+
+    [Fact]
+    public async Task Without_a_connection_string_the_silo_stays_in_memory()
+    {
+        var silo = new FakeSiloBuilder(Configuration());
+        silo.UseModerationStorage(silo.Configuration).AddModerationGrains(silo.Configuration);
+
+        await using var services = silo.Services.BuildServiceProvider();
+        Assert.IsType<InMemoryChatJournal>(services.GetRequiredService<IChatJournal>());
+        Assert.IsType<InMemoryAuditLog>(services.GetRequiredService<IAuditLog>());
+        Assert.DoesNotContain(silo.Services, d => d.ServiceType == typeof(ModerationDatabase));
+        Assert.Contains(silo.Services, IsModerationGrainStorage);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Database=d", 16)]
+    [InlineData("Host=h;Database=d;Maximum Pool Size=50", 50)]
+    [InlineData("Host=h;Database=d;MaxPoolSize=5", 5)]
+    [InlineData("Host=h;Database=d;maximum pool size=7", 7)]
+    public void The_pool_is_capped_unless_the_connection_string_says_otherwise(string connectionString, int expected)
+    {
+        var applied = new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults(connectionString, 16));
+
+        Assert.Equal(expected, applied.MaxPoolSize);
+        Assert.Equal("OrleansSafety", applied.ApplicationName);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Migration_runs_first_and_the_journal_flushes_after_grains_deactivate(bool migrateOnStart)
+    {
+        using var database = new ModerationDatabase("Host=127.0.0.1;Database=x");
+        var lifecycle = new RecordingLifecycle();
+
+        new SiloStartupMigration(database, new SchemaMigrator(), Options.Create(
+            new PostgresStorageOptions { MigrateOnStart = migrateOnStart })).Participate(lifecycle);
+        new ChatJournalLifecycle(new PostgresChatJournal(database.DataSource)).Participate(lifecycle);
+
+        if (migrateOnStart)
+        {
+            // Before RuntimeInitialize (membership, storage and reminders all start later).
+            Assert.Contains((nameof(SiloStartupMigration), ServiceLifecycleStage.First), lifecycle.Subscriptions);
+        }
+        else
+        {
+            Assert.DoesNotContain(lifecycle.Subscriptions, s => s.Name == nameof(SiloStartupMigration));
+        }
+        // Stops run from the highest stage down: grains deactivate at GrainDeactivation, long before this.
+        Assert.Contains((nameof(ChatJournalLifecycle), ServiceLifecycleStage.RuntimeStorageServices), lifecycle.Subscriptions);
+        Assert.True(ServiceLifecycleStage.RuntimeStorageServices < ServiceLifecycleStage.GrainDeactivation);
+    }
+
+    [Fact]
+    public async Task The_health_check_reports_whether_postgres_answers()
+    {
+        using var reachable = new ModerationDatabase(server.ConnectionString);
+        using var unreachable = new ModerationDatabase(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString);
+        var context = new HealthCheckContext
+        {
+            Registration = new HealthCheckRegistration("postgres", _ => null!, HealthStatus.Unhealthy, null),
+        };
+
+        Assert.Equal(HealthStatus.Healthy, (await new PostgresHealthCheck(reachable).CheckHealthAsync(context)).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await new PostgresHealthCheck(unreachable).CheckHealthAsync(context)).Status);
+    }
+
+    private static bool IsModerationGrainStorage(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(IGrainStorage) && Equals(descriptor.ServiceKey, ModerationSiloExtensions.StorageName);
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+
+    private sealed class FakeSiloBuilder(IConfiguration configuration) : ISiloBuilder
+    {
+        public IServiceCollection Services { get; } = new ServiceCollection();
+
+        public IConfiguration Configuration { get; } = configuration;
+    }
+
+    /// <summary>Stands for whatever serializer the silo would use by default.</summary>
+    private sealed class SiloDefaultSerializer : IGrainStorageSerializer
+    {
+        public BinaryData Serialize<T>(T? input) => throw new NotSupportedException();
+
+        public T? Deserialize<T>(BinaryData input) => throw new NotSupportedException();
+    }
+
+    private sealed class RecordingLifecycle : ISiloLifecycle
+    {
+        public List<(string Name, int Stage)> Subscriptions { get; } = [];
+
+        public int HighestCompletedStage => 0;
+
+        public int LowestStoppedStage => 0;
+
+        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
+        {
+            Subscriptions.Add((observerName, stage));
+            return new NoopDisposable();
+        }
+
+        private sealed class NoopDisposable : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
+}
