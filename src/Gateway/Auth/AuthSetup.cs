@@ -96,11 +96,15 @@ public static class AuthSetup
         }
     }
 
-    private sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+    private sealed class GatewayOptionsValidator(IHostEnvironment environment) : IValidateOptions<GatewayOptions>
     {
         public ValidateOptionsResult Validate(string? name, GatewayOptions options)
         {
             var failures = new List<string>();
+            if (options.ApiKeys.Count == 0 && !environment.IsDevelopment())
+            {
+                failures.Add("Gateway:ApiKeys must configure at least one game-backend key.");
+            }
             var key = options.Auth.SigningKey;
             if (key is null || Encoding.UTF8.GetByteCount(key) < MinSigningKeyBytes)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrleansSafety.Persistence;
 
 namespace OrleansSafety.Gateway.Health;
 
@@ -9,9 +10,13 @@ public static class HealthSetup
     /// <summary>Checks with this tag must pass for /health/ready (the PostgreSQL check registers with it too).</summary>
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddGatewayHealthChecks(this IServiceCollection services)
+    public static IServiceCollection AddGatewayHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans-cluster", tags: [ReadyTag]);
+        var checks = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans-cluster", tags: [ReadyTag]);
+        if (ModerationStorageExtensions.HasPostgres(configuration))
+        {
+            checks.AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
+        }
         return services;
     }
 

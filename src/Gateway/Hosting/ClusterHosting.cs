@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansSafety.Grains;
+using OrleansSafety.Persistence;
 
 namespace OrleansSafety.Gateway.Hosting;
 
@@ -29,8 +30,6 @@ public static class ClusterHosting
     {
         var configuration = builder.Configuration;
         var section = configuration.GetSection(SectionName);
-        var clusterId = section["ClusterId"] ?? "orleans-safety-dev";
-        var serviceId = section["ServiceId"] ?? "orleans-safety";
         var gatewayPort = section.GetValue("GatewayPort", 30000);
         var mode = ResolveMode(configuration);
         var info = new ClusterHostingInfo(mode, mode == ClusterMode.CoHosted && section.GetValue("Dashboard", true));
@@ -39,13 +38,18 @@ public static class ClusterHosting
         {
             builder.UseOrleansClient(client =>
             {
-                // ── PostgreSQL plug-in point (client) ──────────────────────────────────────────────────────────
-                // When src/Persistence lands, replace the localhost clustering below with
-                //     client.UseModerationClustering(configuration);
-                // (membership read from PostgreSQL, ClusterOptions from configuration).
-                client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
-                // ────────────────────────────────────────────────────────────────────────────────────────────────
+                // With PostgreSQL the gateways of the silos are read from the membership table; without it, the
+                // localhost silo of `dotnet run --project src/Silo`.
+                if (ModerationStorageExtensions.HasPostgres(configuration))
+                {
+                    client.UseModerationClustering(configuration);
+                }
+                else
+                {
+                    client.UseLocalhostClustering(gatewayPort);
+                }
                 // A call to a dead gateway otherwise hangs for the default 30 s; fail fast and answer 503 instead.
+                client.Services.Configure<ClusterOptions>(o => ApplyClusterIds(o, section));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = section.GetValue("ResponseTimeout", TimeSpan.FromSeconds(10)));
             });
         }
@@ -53,13 +57,19 @@ public static class ClusterHosting
         {
             builder.UseOrleans(silo =>
             {
-                silo.UseLocalhostClustering(section.GetValue("SiloPort", 11111), gatewayPort, serviceId: serviceId, clusterId: clusterId)
-                    .AddModerationGrains(configuration);
-                // ── PostgreSQL plug-in point (silo) ────────────────────────────────────────────────────────────
-                // A co-hosted silo keeps everything in memory. To co-host on PostgreSQL instead, replace this with
-                //     silo.UseModerationStorage(configuration);
-                silo.UseInMemoryModerationStorage();
-                // ────────────────────────────────────────────────────────────────────────────────────────────────
+                var siloPort = section.GetValue("SiloPort", 11111);
+                if (ModerationStorageExtensions.HasPostgres(configuration))
+                {
+                    // Co-hosting on PostgreSQL (Orleans:Mode=cohosted with a database): membership comes from there.
+                    silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, siloPort, gatewayPort);
+                }
+                else
+                {
+                    silo.UseLocalhostClustering(siloPort, gatewayPort);
+                }
+                silo.AddModerationGrains(configuration);
+                silo.Services.Configure<ClusterOptions>(o => ApplyClusterIds(o, section));
+                silo.UseModerationStorage(configuration);
                 if (info.Dashboard)
                 {
                     silo.AddDashboard();
@@ -69,6 +79,22 @@ public static class ClusterHosting
 
         builder.Services.AddSingleton(info);
         return info;
+    }
+
+    /// <summary>
+    /// Client and silos must agree on these; when they are not configured, Orleans' own localhost defaults apply
+    /// on both sides (as in src/Silo), so a plain `dotnet run` of each finds the other.
+    /// </summary>
+    private static void ApplyClusterIds(ClusterOptions options, IConfigurationSection section)
+    {
+        if (section["ClusterId"] is { Length: > 0 } clusterId)
+        {
+            options.ClusterId = clusterId;
+        }
+        if (section["ServiceId"] is { Length: > 0 } serviceId)
+        {
+            options.ServiceId = serviceId;
+        }
     }
 
     public static ClusterMode ResolveMode(IConfiguration configuration)

@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using OrleansSafety.Gateway.Auth;
 using OrleansSafety.Gateway.Errors;
 using OrleansSafety.Gateway.Health;
@@ -24,8 +25,8 @@ public static class GatewayServices
         services.AddSingleton(TimeProvider.System);
 
         // Request bodies are capped for Kestrel as a whole too; the middleware answers the declared-length case early.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
-        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 64 * 1024);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+            kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
 
         services.AddGatewayJson();
         // Binding failures (malformed JSON, wrong types) are thrown rather than answered with an empty 400, so that
@@ -38,7 +39,7 @@ public static class GatewayServices
         services.AddGatewayAuth();
         services.AddGatewayRateLimiting();
         services.AddGatewayOpenApi();
-        services.AddGatewayHealthChecks();
+        services.AddGatewayHealthChecks(builder.Configuration);
         services.AddGatewayTelemetry();
 
         services.AddHostedService<BootstrapAdmin>();

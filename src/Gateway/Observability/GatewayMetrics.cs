@@ -29,8 +29,10 @@ public sealed class GatewayMetrics
         _messagesRefused = meter.CreateCounter<long>("osafety.gateway.messages.refused", "{message}", "Chat messages refused, by reason.");
         _flagsAccepted = meter.CreateCounter<long>("osafety.gateway.flags.accepted", "{flag}", "Flags accepted.");
         _flagsRateLimited = meter.CreateCounter<long>("osafety.gateway.flags.rate_limited", "{flag}", "Flags refused by the reporter limit.");
-        _claimLatency = meter.CreateHistogram<double>("osafety.gateway.claim.duration", "s", "Time to claim the next case.");
-        _decisionLatency = meter.CreateHistogram<double>("osafety.gateway.decision.duration", "s", "Time to record a case decision.");
+        // Buckets in seconds: the exporter's defaults are meant for milliseconds.
+        var latencyBuckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] };
+        _claimLatency = meter.CreateHistogram("osafety.gateway.claim.duration", "s", "Time to claim the next case.", advice: latencyBuckets);
+        _decisionLatency = meter.CreateHistogram("osafety.gateway.decision.duration", "s", "Time to record a case decision.", advice: latencyBuckets);
         meter.CreateObservableGauge("osafety.gateway.queue.open", () => Volatile.Read(ref _queueOpen), "{case}", "Open cases.");
         meter.CreateObservableGauge("osafety.gateway.queue.claimed", () => Volatile.Read(ref _queueClaimed), "{case}", "Claimed cases.");
         meter.CreateObservableGauge("osafety.gateway.queue.oldest_open_age", () => Volatile.Read(ref _oldestOpenAgeSeconds), "s", "Age of the oldest open case.");
