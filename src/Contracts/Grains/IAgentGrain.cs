@@ -35,6 +35,25 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("claim-next-appeal")]
     Task<AppealDetail?> ClaimNextAppealAsync();
 
+    /// <summary>An appeal this agent holds, e.g. to show it again after a page reload; Conflict if not held.</summary>
+    [Alias("held-appeal")]
+    Task<AppealDetail> GetHeldAppealAsync(string appealId);
+
+    /// <summary>Gives a held appeal back to the queue for another senior agent.</summary>
+    [Alias("release-appeal")]
+    Task ReleaseAppealAsync(string appealId);
+
     [Alias("decide-appeal")]
     Task<AppealDetail> DecideAppealAsync(string appealId, AppealDecisionRequest decision);
+}
+
+/// <summary>The list of agents, for admins. Agents are few (hundreds), so one grain keeps the ids.</summary>
+[Alias("agent-directory")]
+public interface IAgentDirectoryGrain : IGrainWithStringKey
+{
+    [Alias("register")]
+    Task RegisterAsync(string agentId);
+
+    [Alias("list"), ReadOnly]
+    Task<IReadOnlyList<string>> ListAsync();
 }

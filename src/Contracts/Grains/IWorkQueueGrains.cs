@@ -55,6 +55,9 @@ public interface IAppealQueueGrain : IGrainWithStringKey
     [Alias("complete")]
     Task CompleteAsync(string appealId);
 
+    [Alias("release")]
+    Task ReleaseAsync(string appealId, string agentId);
+
     [Alias("pending"), ReadOnly]
     Task<int> CountPendingAsync();
 }

@@ -45,6 +45,12 @@ public static class AgentsApi
             .ValidateBody<CreateAgentRequest>()
             .ProducesProblems(401, 403, 409);
 
+        agents.MapGet("/", ListAgents)
+            .WithName("ListAgents")
+            .WithSummary("Admins: every agent with roles, status and what they hold.")
+            .RequireAuthorization(GatewayPolicies.Admin)
+            .ProducesProblems(401, 403);
+
         agents.MapPatch("/{agentId}", UpdateAgent)
             .WithName("UpdateAgent")
             .WithSummary("Admins: change an agent's roles or password, or disable them (a disabled agent cannot log in).")
@@ -97,6 +103,13 @@ public static class AgentsApi
     {
         var profile = await grains.GetGrain<IAgentGrain>(caller.CallerId()).GetProfileAsync();
         return profile is null ? TypedResults.NotFound() : TypedResults.Ok(AgentResponse.From(profile));
+    }
+
+    public static async Task<Ok<AgentListResponse>> ListAgents(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).ListAsync();
+        var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IAgentGrain>(id).GetProfileAsync()));
+        return TypedResults.Ok(new AgentListResponse(profiles.OfType<AgentProfile>().Select(AgentResponse.From).ToList()));
     }
 
     public static async Task<Created<AgentResponse>> CreateAgent(

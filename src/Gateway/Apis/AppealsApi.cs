@@ -16,6 +16,16 @@ public static class AppealsApi
             .RequireAuthorization(GatewayPolicies.Senior)
             .ValidateRouteIds();
 
+        appeals.MapGet("/", GetHeld)
+            .WithName("GetHeldAppeal")
+            .WithSummary("The appeal the caller holds, with its original case (reporters aliased); 409 if not held.")
+            .ProducesProblems(401, 403, 409);
+
+        appeals.MapPost("/release", Release)
+            .WithName("ReleaseAppeal")
+            .WithSummary("Give a held appeal back to the queue for another senior agent.")
+            .ProducesProblems(401, 403, 409);
+
         appeals.MapPost("/decision", Decide)
             .WithName("DecideAppeal")
             .WithSummary("Uphold or overturn the sanction. Overturned: the sanction ends at once and its strike is removed.")
@@ -23,6 +33,15 @@ public static class AppealsApi
             .ProducesProblems(401, 403, 404, 409);
 
         return api;
+    }
+
+    public static async Task<Ok<AppealDetailResponse>> GetHeld(string appealId, ClaimsPrincipal caller, IGrainFactory grains) =>
+        TypedResults.Ok(AppealDetailResponse.From(await grains.GetGrain<IAgentGrain>(caller.CallerId()).GetHeldAppealAsync(appealId)));
+
+    public static async Task<NoContent> Release(string appealId, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        await grains.GetGrain<IAgentGrain>(caller.CallerId()).ReleaseAppealAsync(appealId);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<AppealDetailResponse>> Decide(string appealId, DecideAppealRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>

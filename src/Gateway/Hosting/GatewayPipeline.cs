@@ -19,9 +19,8 @@ public static class GatewayPipeline
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
-        // The dashboard's static front end (issue 5) is served from wwwroot at "/".
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        // The agent dashboard: a static front end in wwwroot, served at "/".
+        app.UseDashboardFiles();
 
         app.UseAuthentication();
         app.UseMiddleware<CookieCsrfMiddleware>();
@@ -41,6 +40,7 @@ public static class GatewayPipeline
             .MapCasesApi()
             .MapAppealsApi()
             .MapReportsApi();
+        api.MapBenchmarkApi(app.Configuration);
 
         app.MapGatewayHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OrleansSafety.Grains.Appeals;
 using OrleansSafety.Grains.Audit;
 using OrleansSafety.Grains.Storage;
 
@@ -41,6 +40,7 @@ public sealed class AgentGrain(
         S.CreatedAt = clock.Now;
         S.CreatedBy = registration.CreatedBy;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).RegisterAsync(AgentId);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.AgentCreated, registration.CreatedBy, S.CreatedAt, agentId: AgentId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Roles] = S.Roles.ToString() }));
         return Profile();
@@ -164,6 +164,22 @@ public sealed class AgentGrain(
         return await AppealDetailAsync(ticket);
     }
 
+    public async Task<AppealDetail> GetHeldAppealAsync(string appealId)
+    {
+        RequireRole(AgentRoles.Senior);
+        return await AppealDetailAsync(await Appeals.GetClaimedAsync(appealId, AgentId));
+    }
+
+    public async Task ReleaseAppealAsync(string appealId)
+    {
+        RequireRole(AgentRoles.Senior);
+        var ticket = await Appeals.GetClaimedAsync(appealId, AgentId);
+        await Appeals.ReleaseAsync(appealId, AgentId);
+        await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(appealId, inReview: false);
+        S.Appeals.Remove(appealId);
+        await state.WriteStateAsync();
+    }
+
     public async Task<AppealDetail> DecideAppealAsync(string appealId, AppealDecisionRequest decision)
     {
         RequireRole(AgentRoles.Senior);
@@ -196,7 +212,7 @@ public sealed class AgentGrain(
             record.FiledAt, ticket.ClaimedBy, ticket.LeaseUntil, record.Response, record.ReviewedBy, record.DecidedAt);
     }
 
-    private IAppealQueueGrain Appeals => GrainFactory.GetGrain<IAppealQueueGrain>(AppealQueueGrainKey.Default);
+    private IAppealQueueGrain Appeals => GrainFactory.GetGrain<IAppealQueueGrain>(GrainKeys.AppealQueue);
 
     private AgentProfile Profile() =>
         new(AgentId, S.Roles, S.Disabled, S.Cases.Where(c => c.Value > clock.Now).Select(c => c.Key).ToList(),

@@ -62,5 +62,12 @@ public sealed class AppealQueueGrain(
         }
     }
 
+    public async Task ReleaseAsync(string appealId, string agentId)
+    {
+        var ticket = await GetClaimedAsync(appealId, agentId);
+        Tickets[appealId] = ticket with { ClaimedBy = null, LeaseUntil = null };
+        await state.WriteStateAsync();
+    }
+
     public Task<int> CountPendingAsync() => Task.FromResult(Tickets.Count);
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using OrleansSafety.Grains.Audit;
-using OrleansSafety.Grains.Appeals;
 using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Grains.Users;
@@ -197,7 +196,7 @@ public sealed class UserGrain(
     private async Task QueueAppealAsync(AppealState appeal)
     {
         var sanction = S.Sanctions.First(s => s.SanctionId == appeal.SanctionId);
-        await GrainFactory.GetGrain<IAppealQueueGrain>(AppealQueueGrainKey.Default)
+        await GrainFactory.GetGrain<IAppealQueueGrain>(GrainKeys.AppealQueue)
             .EnqueueAsync(new AppealTicket(appeal.AppealId, UserId, sanction.DecidedBy, appeal.FiledAt));
         appeal.Queued = true;
         await state.WriteStateAsync();

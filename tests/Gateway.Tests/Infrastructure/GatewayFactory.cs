@@ -33,6 +33,10 @@ public class GatewayFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         var settings = new Dictionary<string, string>
         {
+            // The co-hosted in-memory silo even where scripts/test.sh exports ConnectionStrings__Postgres for the
+            // durability tests: these tests are about the HTTP contract.
+            ["Orleans:Mode"] = "cohosted",
+            ["ConnectionStrings:Postgres"] = "",
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

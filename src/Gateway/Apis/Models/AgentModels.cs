@@ -116,3 +116,5 @@ public sealed record AgentResponse(
         profile.ClaimedCases,
         profile.ClaimedAppeals);
 }
+
+public sealed record AgentListResponse(IReadOnlyList<AgentResponse> Agents);
