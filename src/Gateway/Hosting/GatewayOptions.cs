@@ -29,6 +29,12 @@ public sealed class GatewayOptions
 
     /// <summary>Time limit of the readiness probe's grain call.</summary>
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Requests in progress at once before the gateway sheds with 503 rather than letting every request time out.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4096;
+
+    /// <summary>Requests that may wait for a slot beyond <see cref="MaxConcurrentRequests"/> before shedding starts.</summary>
+    public int OverloadQueueLimit { get; set; } = 8192;
 }
 
 public sealed class ApiKeyEntry
@@ -61,10 +67,10 @@ public sealed class RateLimitSettings
     public TimeSpan FlagWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Token bucket per API key: burst size. Generous; it only stops one caller starving the rest.</summary>
-    public int PerKeyBurst { get; set; } = 5000;
+    public int PerKeyBurst { get; set; } = 40000;
 
     /// <summary>Token bucket per API key: sustained requests per second.</summary>
-    public int PerKeyPerSecond { get; set; } = 2000;
+    public int PerKeyPerSecond { get; set; } = 20000;
 
     /// <summary>Login attempts per client address per minute (password guessing).</summary>
     public int LoginsPerMinute { get; set; } = 20;

@@ -1,3 +1,4 @@
+using OrleansSafety.Gateway.RateLimiting;
 using Orleans.Dashboard;
 using OpenTelemetry.Exporter;
 using OrleansSafety.Gateway.Apis;
@@ -17,6 +18,7 @@ public static class GatewayPipeline
         app.UseExceptionHandler();
         // Empty 4xx answers (401/403 from authentication, 404 for unknown routes, 405) get a ProblemDetails body.
         app.UseStatusCodePages();
+        app.UseMiddleware<OverloadShedding>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
 
         // The agent dashboard: a static front end in wwwroot, served at "/".

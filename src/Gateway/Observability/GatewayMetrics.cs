@@ -14,6 +14,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _messagesRefused;
     private readonly Counter<long> _flagsAccepted;
     private readonly Counter<long> _flagsRateLimited;
+    private readonly Counter<long> _requestsShed;
     private readonly Histogram<double> _claimLatency;
     private readonly Histogram<double> _decisionLatency;
 
@@ -29,6 +30,7 @@ public sealed class GatewayMetrics
         _messagesRefused = meter.CreateCounter<long>("osafety.gateway.messages.refused", "{message}", "Chat messages refused, by reason.");
         _flagsAccepted = meter.CreateCounter<long>("osafety.gateway.flags.accepted", "{flag}", "Flags accepted.");
         _flagsRateLimited = meter.CreateCounter<long>("osafety.gateway.flags.rate_limited", "{flag}", "Flags refused by the reporter limit.");
+        _requestsShed = meter.CreateCounter<long>("osafety.gateway.requests.shed", "{request}", "Requests refused with 503 because the gateway was at capacity.");
         // Buckets in seconds: the exporter's defaults are meant for milliseconds.
         var latencyBuckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] };
         _claimLatency = meter.CreateHistogram("osafety.gateway.claim.duration", "s", "Time to claim the next case.", advice: latencyBuckets);
@@ -46,6 +48,8 @@ public sealed class GatewayMetrics
     public void FlagAccepted() => _flagsAccepted.Add(1);
 
     public void FlagRateLimited() => _flagsRateLimited.Add(1);
+
+    public void RequestShed() => _requestsShed.Add(1);
 
     public void ClaimTook(TimeSpan elapsed) => _claimLatency.Record(elapsed.TotalSeconds);
 

@@ -121,12 +121,17 @@ export const api = {
 
   /** The claimed appeal with its original case, or null when none is waiting (204). */
   claimNextAppeal: () => request('POST', '/agent/appeals/claims'),
+  /** An appeal the caller holds (409 when they do not), e.g. to show it again after a reload. */
+  getHeldAppeal: (appealId) => request('GET', `/appeals/${seg(appealId)}`),
+  releaseAppeal: (appealId) => request('POST', `/appeals/${seg(appealId)}/release`),
   decideAppeal: (appealId, outcome, response) => request('POST', `/appeals/${seg(appealId)}/decision`, { outcome, response }),
 
   userHistory: (userId) => request('GET', `/users/${seg(userId)}/history`),
   audit: ({ caseId, userId, agentId, limit }) => request('GET', `/audit${query({ caseId, userId, agentId, limit })}`),
   transparency: (from, to) => request('GET', `/reports/transparency${query({ from, to })}`),
 
+  /** Admins: { agents: [{ agentId, roles, disabled, createdAt, claimedCases, claimedAppeals }] }. */
+  listAgents: () => request('GET', '/agents'),
   createAgent: (agentId, password, roles) => request('POST', '/agents', { agentId, password, roles }),
   updateAgent: (agentId, changes) => request('PATCH', `/agents/${seg(agentId)}`, changes),
 };

@@ -31,7 +31,6 @@ let statusTimer = 0;
 
 const ctx = {
   me: null,
-  appeal: null,
   /** Case details handed from a claim to the case view, so it needs no second request. */
   stash: new Map(),
   has: (role) => ctx.me?.roles.includes(role) ?? false,
@@ -124,7 +123,6 @@ function showSignIn(message, { keepAgent = false } = {}) {
   unmount();
   status.classList.remove('shown');
   ctx.me = null;
-  ctx.appeal = null;
   nav.hidden = true;
   session.hidden = true;
   document.title = 'Sign in · OrleansSafety';

@@ -1,125 +1,131 @@
 // Appeals, for senior agents only (the app does not even offer this view to others). A senior claims the next
 // appeal, reads the user's text next to the original case and decision (reporters still aliased), and upholds or
-// overturns with a response that the user will read.
+// overturns with a response that the user will read, or gives the appeal back to the queue.
+//
+// The page keeps no appeal of its own: on every visit (and so after a reload) GET /agent/me says which appeals the
+// senior holds and GET /appeals/{id} brings the first one back on screen.
 
 import { api } from './api.js';
-import { h, facts, field, errorBox, uid } from './dom.js';
-import { label, when, sanctionText } from './format.js';
-import { evidenceView, reportersView, targetFacts } from './evidence.js';
-import { leaseCountdown } from './lease.js';
-
-function radio(value, text) {
-  const input = h('input', { type: 'radio', name: 'appeal-outcome', value, id: uid('appeal'), required: true });
-  return h('div', { class: 'choice' }, input, h('label', { for: input.id }, text));
-}
-
-function originalCase(detail) {
-  const c = detail.originalCase;
-  const d = c.decision;
-  return h('section', { class: 'panel', 'aria-labelledby': 'original-h' },
-    h('h2', { id: 'original-h' }, `Original case ${c.caseId}`),
-    d ? facts([
-      ['Decision', label(d.outcome)],
-      ['Rule', label(d.reason)],
-      ['Decided by', d.decidedBy],
-      ['Decided', when(d.decidedAt)],
-      ['Agent note', d.note],
-    ]) : null,
-    targetFacts(c.target, c.accusedUserId),
-    evidenceView(c.evidence, c.accusedUserId),
-    h('h3', {}, `Reporters (${c.reporters.length})`),
-    reportersView(c.reporters));
-}
-
-function decideForm(detail, ctx, onDecided) {
-  const response = field('Response to the user', h('textarea', { rows: 4, required: true, maxlength: '2000' }),
-    'The user reads this. Explain the rule; never mention who reported them.');
-  const problem = h('div', {});
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Submit appeal decision');
-  const form = h('form', { class: 'panel decision', 'aria-labelledby': 'appeal-decision-h' },
-    h('h2', { id: 'appeal-decision-h' }, 'Your decision'),
-    h('fieldset', {}, h('legend', {}, 'Outcome'),
-      radio('upheld', 'Uphold the sanction'),
-      radio('overturned', 'Overturn: lift the sanction and remove its strike')),
-    response.field, problem, submit);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!form.reportValidity()) {
-      return;
-    }
-    submit.disabled = true;
-    problem.replaceChildren();
-    try {
-      onDecided(await api.decideAppeal(detail.appealId, form.elements['appeal-outcome'].value, response.control.value));
-    } catch (error) {
-      if (error.status === 409) {
-        ctx.appeal = null; // no longer ours (lease ran out): let the senior claim again
-      }
-      problem.replaceChildren(errorBox(error));
-      submit.disabled = false;
-    }
-  });
-  return form;
-}
-
-function appealView(detail, ctx, onDecided) {
-  const lease = detail.leaseUntil ? leaseCountdown(detail.leaseUntil, { onExpire: () => { ctx.appeal = null; } }) : null;
-  const side = h('div', { class: 'col-side' },
-    h('section', { class: 'panel', 'aria-labelledby': 'appeal-h' },
-      h('h2', { id: 'appeal-h' }, `Appeal by ${detail.userId}`),
-      lease?.element,
-      h('blockquote', { class: 'appeal-text' }, detail.text),
-      facts([
-        ['Filed', when(detail.filedAt)],
-        ['Sanction', sanctionText(detail.sanction)],
-        ['Rule', label(detail.sanction.reason)],
-        ['From', when(detail.sanction.startsAt)],
-        ['Until', detail.sanction.endsAt ? when(detail.sanction.endsAt) : 'permanent'],
-        ['Status', label(detail.status)],
-      ])));
-  const form = decideForm(detail, ctx, (decided) => {
-    lease?.stop();
-    form.replaceWith(h('section', { class: 'panel decided', 'aria-labelledby': 'appeal-done-h' },
-      h('h2', { id: 'appeal-done-h' }, 'Appeal decided'),
-      facts([['Outcome', label(decided.status)], ['Response', decided.response]])));
-    onDecided(decided);
-  });
-  side.append(form);
-  const element = h('div', { class: 'case-grid appeal', dataset: { appealId: detail.appealId, userId: detail.userId } },
-    h('div', { class: 'col-main' }, originalCase(detail)), side);
-  return { element, stop: () => lease?.stop() };
-}
+import { h, errorBox } from './dom.js';
+import { shortId } from './history.js';
+import { appealReview } from './appeal-review.js';
 
 export function mount(main, ctx) {
   const body = h('div', {});
+  const others = h('ul', {});
+  const othersNav = h('nav', { class: 'held-appeals', 'aria-labelledby': 'held-appeals-h', hidden: true },
+    h('h2', { id: 'held-appeals-h' }, 'Other appeals you hold'), others);
   const claim = h('button', { type: 'button', class: 'primary', id: 'claim-appeal', onclick: () => claimNext() }, 'Claim next appeal ', h('kbd', {}, 'A'));
-  let current = null;
-  main.replaceChildren(h('div', { class: 'view-head' }, h('h1', { tabindex: '-1' }, 'Appeals'), claim), body);
+  main.replaceChildren(h('div', { class: 'view-head' }, h('h1', { tabindex: '-1' }, 'Appeals'), claim), othersNav, body);
 
-  function show(detail) {
-    current?.stop();
-    current = appealView(detail, ctx, () => {
-      ctx.appeal = null;
-      ctx.announce('Appeal decided.');
-      claim.focus();
-    });
-    body.replaceChildren(current.element);
+  let held = []; // ids of the appeals the senior holds, as the gateway last said
+  let review = null; // { id, stop } of the appeal on screen
+  let gone = false;
+
+  function forget(appealId) {
+    held = held.filter((id) => id !== appealId);
+    renderOthers();
   }
 
+  function renderOthers() {
+    const rest = held.filter((id) => id !== review?.id);
+    others.replaceChildren(...rest.map((id) => h('li', {},
+      h('button', { type: 'button', class: 'link', title: id, 'aria-label': `Open appeal ${id}`, onclick: () => open(id) }, shortId(id)))));
+    othersNav.hidden = rest.length === 0;
+  }
+
+  function showEmpty(text) {
+    review?.stop();
+    review = null;
+    body.replaceChildren(h('p', { class: 'empty' }, text));
+    renderOthers();
+  }
+
+  function show(detail) {
+    review?.stop();
+    const id = detail.appealId;
+    review = { id, stop: () => {} };
+    const shown = appealReview(detail, {
+      onDecided() {
+        forget(id);
+        ctx.announce('Appeal decided.');
+        claim.focus();
+      },
+      onReleased() {
+        forget(id);
+        showEmpty('The appeal is back in the queue for another senior agent.');
+        ctx.announce('Appeal released to the queue.');
+        claim.focus();
+      },
+      onLost: () => forget(id),
+    });
+    review.stop = shown.stop;
+    body.replaceChildren(shown.element);
+    renderOthers();
+  }
+
+  async function open(appealId) {
+    body.replaceChildren(h('p', {}, 'Loading…'));
+    try {
+      const detail = await api.getHeldAppeal(appealId);
+      if (!gone) {
+        show(detail);
+      }
+    } catch (error) {
+      if (error.status === 409) {
+        forget(appealId); // the lease ran out between the two calls
+      }
+      if (!gone) {
+        review = null;
+        body.replaceChildren(errorBox(error));
+      }
+    }
+  }
+
+  async function loadHeld() {
+    body.replaceChildren(h('p', {}, 'Loading…'));
+    const me = await ctx.refreshMe();
+    held = [...me.claimedAppeals];
+    if (gone) {
+      return;
+    }
+    if (held.length) {
+      await open(held[0]);
+    } else {
+      showEmpty('Claim the next appeal to review it.');
+    }
+  }
+
+  const ready = loadHeld().catch((error) => {
+    if (!gone) {
+      body.replaceChildren(errorBox(error));
+    }
+  });
+
   async function claimNext() {
-    if (ctx.appeal) {
-      ctx.announce('Decide the appeal you hold first.');
+    await ready; // a shortcut pressed while held appeals load must not claim a second one
+    if (gone || claim.disabled) {
+      return;
+    }
+    if (held.length) {
+      if (!held.includes(review?.id)) {
+        await open(held[0]);
+      }
+      ctx.announce('Decide or release the appeal you hold first.');
       return;
     }
     claim.disabled = true;
     try {
       const detail = await api.claimNextAppeal();
+      if (gone) {
+        return;
+      }
       if (!detail) {
-        body.replaceChildren(h('p', { class: 'empty' }, 'No appeals are waiting for you.'));
+        showEmpty('No appeals are waiting for you.');
         ctx.announce('No appeals waiting.');
         return;
       }
-      ctx.appeal = detail; // kept while the page lives: the API has no way to read a claimed appeal again
+      held = [detail.appealId];
       show(detail);
     } catch (error) {
       body.replaceChildren(errorBox(error));
@@ -128,13 +134,11 @@ export function mount(main, ctx) {
     }
   }
 
-  if (ctx.appeal) {
-    show(ctx.appeal);
-  } else {
-    body.replaceChildren(h('p', { class: 'empty' }, 'Claim the next appeal to review it.'));
-  }
   return {
-    unmount: () => current?.stop(),
+    unmount() {
+      gone = true;
+      review?.stop();
+    },
     onKey(key) {
       if (key === 'a') {
         claimNext();

@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { h, facts } from './dom.js';
 import { age, duration, label } from './format.js';
-import { caseLink } from './history.js';
+import { myCases } from './my-cases.js';
 
 const POLL_MS = 2000;
 
@@ -23,7 +23,7 @@ function row(item, me) {
     h('td', { class: 'accused' }, item.accusedUserId),
     h('td', { class: 'num' }, String(item.reporters)),
     h('td', { title: item.createdAt }, age(item.createdAt)),
-    h('td', {}, mine ? h('a', { href: `#/case/${encodeURIComponent(item.caseId)}` }, 'yours: resume') : status));
+    h('td', {}, mine ? h('a', { href: `#/case/${encodeURIComponent(item.caseId)}`, 'aria-label': `Resume case ${item.caseId}` }, 'yours: resume') : status));
 }
 
 export function mount(main, ctx) {
@@ -31,23 +31,17 @@ export function mount(main, ctx) {
   const updated = h('p', { class: 'updated', 'aria-live': 'off' });
   const problem = h('p', { class: 'error', role: 'alert', hidden: true });
   const tbody = h('tbody', {});
-  const mine = h('ul', { class: 'my-cases' });
-  const mineSection = h('section', { 'aria-labelledby': 'mine-h', hidden: true }, h('h2', { id: 'mine-h' }, 'Your claimed cases'), mine);
+  const mine = myCases(ctx);
 
   main.replaceChildren(
     h('div', { class: 'view-head' },
       h('h1', { tabindex: '-1' }, 'Queue'),
       h('button', { type: 'button', class: 'primary', id: 'claim-next', onclick: () => ctx.claimNextCase() }, 'Claim next case ', h('kbd', {}, 'N'))),
-    counts, problem, mineSection,
+    counts, problem, mine.element,
     h('table', { class: 'queue' },
       h('caption', {}, 'Top cases, highest priority first ', updated),
       h('thead', {}, h('tr', {}, ['Priority', 'Reason', 'Target', 'Accused', 'Reporters', 'Age', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
       tbody));
-
-  function showMine(caseIds) {
-    mine.replaceChildren(...caseIds.map((id) => h('li', {}, caseLink(id))));
-    mineSection.hidden = caseIds.length === 0;
-  }
 
   let lastJson = '';
   function render(queue) {
@@ -107,7 +101,7 @@ export function mount(main, ctx) {
 
   document.addEventListener('visibilitychange', onVisibility);
   poll();
-  ctx.refreshMe().then((me) => showMine(me.claimedCases)).catch(() => {});
+  mine.load().catch(() => {}); // the list is a convenience: the queue itself works without it
 
   return {
     unmount() {
