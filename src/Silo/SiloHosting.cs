@@ -38,7 +38,7 @@ internal static class SiloHosting
             options.ClusterId = section["ClusterId"] is { Length: > 0 } clusterId ? clusterId : options.ClusterId;
             options.ServiceId = section["ServiceId"] is { Length: > 0 } serviceId ? serviceId : options.ServiceId;
         });
-        if (section.GetValue<double?>("LoadSheddingCpuThreshold") is { } threshold)
+        if (section.GetValue<int?>("LoadSheddingCpuThreshold") is { } threshold)
         {
             // Off by default: on a small box the load tests run the CPU at 100 % on purpose. Where silos have
             // their own machines, shedding refuses new client calls early (the gateway answers 503 + Retry-After)
