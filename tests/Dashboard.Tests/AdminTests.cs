@@ -2,7 +2,7 @@ using OrleansSafety.Dashboard.Tests.Infrastructure;
 
 namespace OrleansSafety.Dashboard.Tests;
 
-/// <summary>Revealing who reported is an admin action that needs a reason and leaves a trace.</summary>
+/// <summary>Admins manage agents from a table, and revealing who reported needs a reason and leaves a trace.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class AdminTests(DashboardFixture fixture)
 {
@@ -30,5 +30,48 @@ public sealed class AdminTests(DashboardFixture fixture)
 
         var audit = await admin.Api.GetJsonAsync($"/api/v1/audit?caseId={caseId}");
         Assert.Contains(audit["entries"]!.AsArray(), e => e.Str("action") == "reporters_revealed" && e.Str("actorId") == admin.AgentId);
+    }
+
+    [Fact]
+    public async Task The_admin_table_lists_a_newly_created_agent_and_disables_it_from_its_row()
+    {
+        await using var admin = await AgentSession.SignInAsync(fixture, await fixture.Backend.CreateAgentAsync("admin", "admin"));
+        var page = admin.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admin", Level = 1 })).ToBeVisibleAsync();
+
+        var newAgent = Ids.New("grace");
+        await page.GetByLabel("Agent id", new() { Exact = true }).FillAsync(newAgent);
+        await page.GetByLabel("Initial password").FillAsync(Backend.PasswordOf(newAgent));
+        await page.GetByLabel("senior", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+
+        var row = page.Locator("table.agent-table tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = newAgent, Exact = true }) });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("agent, senior");
+        await Expect(row).ToContainTextAsync("active");
+        await Expect(row).ToContainTextAsync("nothing");
+        await page.GetByLabel("Filter by agent id").FillAsync(newAgent);
+        await Expect(page.Locator("table.agent-table tbody tr")).ToHaveCountAsync(1);
+
+        // The row's own form opens below it with the current roles filled in; focus goes into it, then back to the row.
+        var change = row.GetByRole(AriaRole.Button, new() { Name = $"Change {newAgent}" });
+        await change.ClickAsync();
+        await Expect(change).ToHaveAttributeAsync("aria-expanded", "true");
+        var roles = page.GetByRole(AriaRole.Group, new() { Name = $"Roles of {newAgent}" });
+        await Expect(roles.GetByLabel("senior", new() { Exact = true })).ToBeCheckedAsync();
+        await Expect(roles.GetByLabel("admin", new() { Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(roles.GetByLabel("agent", new() { Exact = true })).ToBeFocusedAsync();
+        await admin.ScreenshotForDocsAsync("dashboard-admin.png");
+        await page.GetByLabel("Disabled (cannot sign in)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("disabled");
+        await Expect(change).ToBeFocusedAsync();
+        await Expect(change).ToHaveAttributeAsync("aria-expanded", "false");
+
+        var agents = await admin.Api.GetJsonAsync("/api/v1/agents");
+        Assert.Contains(agents["agents"]!.AsArray(), a => a.Str("agentId") == newAgent && a!["disabled"]!.GetValue<bool>());
+        var login = await fixture.Backend.PostAsJsonAsync("/api/v1/agent/login", new { agentId = newAgent, password = Backend.PasswordOf(newAgent) });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }
 }

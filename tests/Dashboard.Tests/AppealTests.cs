@@ -54,6 +54,40 @@ public sealed class AppealTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_senior_gets_the_held_appeal_back_after_a_reload_and_can_release_it_to_the_queue()
+    {
+        var backend = fixture.Backend;
+        var (accused, appealId) = await FileAppealAgainstAMuteAsync();
+        await using var senior = await AgentSession.SignInAsync(fixture, await backend.CreateAgentAsync("senior", "senior"));
+        var page = senior.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Appeals", Exact = true }).ClickAsync();
+        Assert.Equal(appealId, await senior.ClaimAppealWithKeyboardUntilAsync(accused));
+
+        // A reload forgets everything the page knew; the gateway still knows who holds the appeal.
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Appeals", Level = 1 })).ToBeVisibleAsync();
+        await Expect(senior.AppealView).ToHaveAttributeAsync("data-appeal-id", appealId);
+        await Expect(page.Locator(".appeal-text")).ToHaveTextAsync(AppealText);
+        await Expect(page.Locator(".lease-clock")).ToContainTextAsync("left");
+        // Still held, so A does not claim a second appeal on top of it.
+        await page.Keyboard.PressAsync("a");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Decide or release the appeal you hold first.");
+        await Expect(senior.AppealView).ToHaveAttributeAsync("data-appeal-id", appealId);
+        Assert.Single((await senior.Api.GetJsonAsync("/api/v1/agent/me"))["claimedAppeals"]!.AsArray());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release to queue" }).ClickAsync();
+        await Expect(senior.AppealView).ToHaveCountAsync(0);
+        await Expect(page.Locator("main")).ToContainTextAsync("back in the queue");
+        await Expect(page.Locator("#claim-appeal")).ToBeFocusedAsync();
+        Assert.Empty((await senior.Api.GetJsonAsync("/api/v1/agent/me"))["claimedAppeals"]!.AsArray());
+        Assert.Equal("pending", (await backend.GetJsonAsync($"/api/v1/users/{accused}/appeals/{appealId}")).Str("status"));
+
+        // Back in the queue: claiming again brings the same appeal up, and this time it is decided.
+        Assert.Equal(appealId, await senior.ClaimAppealWithKeyboardUntilAsync(accused));
+        await senior.DecideAppealAsync("Uphold the sanction", "The mute stands.");
+    }
+
+    [Fact]
     public async Task An_agent_without_the_senior_role_is_offered_no_appeals_view()
     {
         await using var agent = await AgentSession.SignInAsync(fixture, await fixture.Backend.CreateAgentAsync("agent", "agent"));
@@ -71,5 +105,21 @@ public sealed class AppealTests(DashboardFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Queue", Level = 1 })).ToBeVisibleAsync();
         await Expect(appealsHeading).ToHaveCountAsync(0);
         await Expect(page.Locator("#claim-appeal")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>A user is muted for spam by another agent (through the API) and appeals; returns the user and the appeal.</summary>
+    private async Task<(string Accused, string AppealId)> FileAppealAgainstAMuteAsync()
+    {
+        var backend = fixture.Backend;
+        var accused = Ids.New("nina");
+        await backend.FlagContentAsync(Ids.New("omar"), "feed_comment", accused, "spam", text: "free skins at a totally real site");
+        var deciderId = await backend.CreateAgentAsync("decider", "agent");
+        using var decider = await Http.BearerClientAsync(fixture.BaseUrl, deciderId, Backend.PasswordOf(deciderId));
+        var claimed = await decider.ClaimCaseOfAsync(accused);
+        var decision = await decider.PostJsonAsync($"/api/v1/cases/{claimed.Str("caseId")}/decision",
+            new { outcome = "violation", reason = "spam", sanction = new { kind = "mute", durationMinutes = 60 } });
+        var filed = await backend.PostJsonAsync($"/api/v1/users/{accused}/appeals",
+            new { sanctionId = decision["sanction"].Str("sanctionId"), text = AppealText }, HttpStatusCode.Created);
+        return (accused, filed.Str("appealId"));
     }
 }

@@ -108,6 +108,32 @@ public sealed partial class CaseWorkflowTests(DashboardFixture fixture)
         await agent.Api.ClearCaseAsync(caseId);
     }
 
+    [Fact]
+    public async Task After_a_reload_the_queue_offers_the_agents_held_cases_under_your_cases()
+    {
+        var owner = Ids.New("ivy");
+        await fixture.Backend.FlagContentAsync(Ids.New("jon"), "user_profile", owner, "scam", text: "selling accounts, pay first");
+        await using var agent = await AgentSession.SignInAsync(fixture, await fixture.Backend.CreateAgentAsync("agent", "agent"));
+        var page = agent.Page;
+        var caseId = await agent.ClaimWithKeyboardUntilAsync(owner);
+
+        await page.Keyboard.PressAsync("q");
+        await page.ReloadAsync();
+        var yours = page.GetByRole(AriaRole.Region, new() { Name = "Your cases" });
+        await Expect(yours).ToBeVisibleAsync();
+        var held = yours.Locator("li");
+        await Expect(held).ToHaveCountAsync(1);
+        await Expect(held).ToContainTextAsync(owner);
+        await Expect(held).ToContainTextAsync("scam");
+
+        await yours.GetByRole(AriaRole.Link, new() { Name = $"case {caseId}" }).ClickAsync();
+        await Expect(agent.CaseView).ToHaveAttributeAsync("data-case-id", caseId);
+        // Still the holder: the claim and the decision form are back.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your claim" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Submit decision" })).ToBeVisibleAsync();
+        await agent.Api.ClearCaseAsync(caseId);
+    }
+
     /// <summary>Flags <paramref name="seq"/> and has another agent decide it a violation (ladder: a warning, one strike).</summary>
     private async Task GiveEarlierStrikeAsync(string room, long seq, string accused)
     {

@@ -66,14 +66,16 @@ function changesOf(agent, form, disabled, password) {
 /**
  * The form that changes one agent, filled in with its current roles and access. Returns the form element;
  * onSaved(agent) runs after the gateway accepted the changes, onCancel() when the admin closes it (Esc or Cancel).
+ * `self` is true when admins edit their own account, which the gateway allows: they are warned instead.
  */
-export function editForm(agent, { onSaved, onCancel }) {
+export function editForm(agent, { self = false, onSaved, onCancel }) {
   const headingId = uid('edit-h');
   const disabled = h('input', { type: 'checkbox', id: uid('disabled'), checked: agent.disabled });
   const password = newPassword('New password', false);
   const result = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'agent-edit', 'aria-labelledby': headingId },
     h('h3', { id: headingId }, `Change ${agent.agentId}`),
+    self ? h('p', { class: 'notice' }, 'This is your own account: removing admin or disabling it ends your admin access.') : null,
     h('div', { class: 'edit-fields' },
       roleBoxes(`Roles of ${agent.agentId}`, agent.roles),
       h('div', {},

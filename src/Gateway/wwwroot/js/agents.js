@@ -60,6 +60,7 @@ export function agentTable(ctx) {
       h('td', {}, edit))];
     if (open) {
       const form = editForm(agent, {
+        self: agent.agentId === ctx.me.agentId,
         onCancel: () => close(agent.agentId),
         onSaved(saved) {
           agents = agents.map((a) => (a.agentId === saved.agentId ? saved : a));

@@ -91,7 +91,7 @@ export function appealReview(detail, { onDecided, onReleased, onLost }) {
     onLost,
     onDecided(decided) {
       lease.stop();
-      claimPanel.remove();
+      claimLine.remove();
       form.element.replaceWith(h('section', { class: 'panel decided', 'aria-labelledby': 'appeal-done-h' },
         h('h2', { id: 'appeal-done-h' }, 'Appeal decided'),
         facts([['Outcome', label(decided.status)], ['Response', decided.response]])));
@@ -124,14 +124,15 @@ export function appealReview(detail, { onDecided, onReleased, onLost }) {
     }
   }
 
-  const claimPanel = h('section', { class: 'panel claim', 'aria-labelledby': 'appeal-claim-h' },
-    h('h2', { id: 'appeal-claim-h' }, 'Your claim'), lease.element, h('div', { class: 'actions' }, release), problem);
+  // The lease and its release button sit in the appeal's own panel, so the decision form still fits on a laptop screen.
+  const claimLine = h('div', { class: 'claim-line' }, lease.element, release);
   const side = h('div', { class: 'col-side' },
     h('section', { class: 'panel', 'aria-labelledby': 'appeal-h' },
       h('h2', { id: 'appeal-h' }, `Appeal by ${detail.userId}`),
+      claimLine, problem,
       h('blockquote', { class: 'appeal-text' }, detail.text),
       appealFacts(detail)),
-    claimPanel, form.element);
+    form.element);
   const element = h('div', { class: 'case-grid appeal', dataset: { appealId: detail.appealId, userId: detail.userId } },
     h('div', { class: 'col-main' }, originalCase(detail)), side);
   return { element, stop: () => lease.stop() };

@@ -76,8 +76,10 @@ export function mount(main, ctx) {
         forget(appealId); // the lease ran out between the two calls
       }
       if (!gone) {
+        review?.stop();
         review = null;
         body.replaceChildren(errorBox(error));
+        renderOthers();
       }
     }
   }
