@@ -23,6 +23,7 @@ public static class ModerationSiloExtensions
         silo.Services.TryAddSingleton<ModerationMetrics>();
         silo.Services.TryAddSingleton<IChatJournal, InMemoryChatJournal>();
         silo.Services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
+        silo.Services.TryAddSingleton<IQueueIndexStore, InMemoryQueueIndexStore>();
         return silo;
     }
 

@@ -82,6 +82,9 @@ public static class ModerationStorageExtensions
         services.TryAddSingleton(sp => new PostgresAuditLog(sp.GetRequiredService<ModerationDatabase>().DataSource));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
+
+        services.RemoveAll<IQueueIndexStore>();
+        services.AddSingleton<IQueueIndexStore>(sp => new PostgresQueueIndexStore(sp.GetRequiredService<ModerationDatabase>().DataSource));
         return silo;
     }
 

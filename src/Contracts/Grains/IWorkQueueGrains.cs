@@ -23,9 +23,13 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     [Alias("peek")]
     Task<IReadOnlyList<CaseSummary>> PeekAsync(int count);
 
-    /// <summary>Grants the claim if the case is still claimable; false when someone got there first.</summary>
-    [Alias("try-claim")]
-    Task<bool> TryClaimAsync(string caseId, string agentId, DateTimeOffset leaseUntil);
+    /// <summary>
+    /// Grants the caller this partition's best claimable case, if its priority is at least
+    /// <paramref name="minPriority"/> (the best head elsewhere); null otherwise. Each call hands out a different
+    /// case, so agents claiming at once queue up here instead of all racing for the same head.
+    /// </summary>
+    [Alias("claim-best")]
+    Task<CaseSummary?> ClaimBestAsync(string agentId, DateTimeOffset leaseUntil, double minPriority);
 
     [Alias("overview"), ReadOnly]
     Task<QueueOverview> GetOverviewAsync(int top);

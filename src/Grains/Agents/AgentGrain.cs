@@ -11,10 +11,9 @@ public sealed class AgentGrain(
     IOptions<ModerationOptions> options) : Grain, IAgentGrain
 {
     /// <summary>
-    /// How many heads each partition offers per claim round, and a bound on rounds: a round only fails when other
-    /// agents took every head offered, so rounds stop as soon as the queue is empty.
+    /// A bound on claim rounds: a round only fails when other agents emptied the best partition down below the
+    /// runner-up's head meanwhile, so rounds stop as soon as the queue is empty.
     /// </summary>
-    private const int HeadsPerPartition = 2;
     private const int ClaimRounds = 32;
 
     private readonly ModerationOptions _options = options.Value;
@@ -79,46 +78,46 @@ public sealed class AgentGrain(
         var leaseUntil = now + _options.LeaseDuration;
         for (var round = 0; round < ClaimRounds; round++)
         {
-            var heads = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
-                .Select(async p => (Partition: p, Cases: await GrainFactory.GetGrain<IQueuePartitionGrain>(p).PeekAsync(HeadsPerPartition))));
-            var candidates = heads
-                .SelectMany(h => h.Cases.Select(c => (h.Partition, Case: c)))
-                .OrderByDescending(c => c.Case.Priority)
-                .ThenBy(c => c.Case.CreatedAt)
+            // Each partition's head, best first; the best partition hands out its best case as long as that still
+            // beats the runner-up's head, so concurrent agents are served one after another instead of racing.
+            var heads = (await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
+                    .Select(async p => (Partition: p, Head: await GrainFactory.GetGrain<IQueuePartitionGrain>(p).PeekAsync(1) is [var head, ..] ? head : null))))
+                .Where(h => h.Head is not null)
+                .OrderByDescending(h => h.Head!.Priority)
+                .ThenBy(h => h.Head!.CreatedAt)
                 .ToList();
-            if (candidates.Count == 0)
+            if (heads.Count == 0)
             {
                 return null;
             }
-            foreach (var (partition, candidate) in candidates)
+            var runnerUp = heads.Count > 1 ? heads[1].Head!.Priority : double.NegativeInfinity;
+            if (await TryTakeBestAsync(heads[0].Partition, leaseUntil, runnerUp) is { } detail)
             {
-                if (await TryTakeAsync(partition, candidate.CaseId, leaseUntil) is { } detail)
-                {
-                    return detail;
-                }
+                return detail;
             }
         }
         return null;
     }
 
-    /// <summary>The partition grants the claim atomically; the case, which has the last word, confirms it.</summary>
-    private async Task<CaseDetail?> TryTakeAsync(int partition, string caseId, DateTimeOffset leaseUntil)
+    /// <summary>The partition grants its best case atomically; the case, which has the last word, confirms it.</summary>
+    private async Task<CaseDetail?> TryTakeBestAsync(int partition, DateTimeOffset leaseUntil, double minPriority)
     {
-        if (!await GrainFactory.GetGrain<IQueuePartitionGrain>(partition).TryClaimAsync(caseId, AgentId, leaseUntil))
+        var queue = GrainFactory.GetGrain<IQueuePartitionGrain>(partition);
+        while (await queue.ClaimBestAsync(AgentId, leaseUntil, minPriority) is { } granted)
         {
-            return null;
+            try
+            {
+                var detail = await GrainFactory.GetGrain<ICaseGrain>(granted.CaseId).ClaimAsync(AgentId);
+                S.Cases[granted.CaseId] = detail.LeaseUntil ?? leaseUntil;
+                await state.WriteStateAsync();
+                return detail;
+            }
+            catch (ModerationException e) when (e.Error == ModerationError.Conflict)
+            {
+                // The index was behind the case (decided, or held elsewhere); the case has corrected it.
+            }
         }
-        try
-        {
-            var detail = await GrainFactory.GetGrain<ICaseGrain>(caseId).ClaimAsync(AgentId);
-            S.Cases[caseId] = detail.LeaseUntil ?? leaseUntil;
-            await state.WriteStateAsync();
-            return detail;
-        }
-        catch (ModerationException e) when (e.Error == ModerationError.Conflict)
-        {
-            return null; // the index was behind the case (decided, or held elsewhere); the case has corrected it
-        }
+        return null;
     }
 
     public async Task<DateTimeOffset> RenewCaseAsync(string caseId)

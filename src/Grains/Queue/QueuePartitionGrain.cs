@@ -1,28 +1,35 @@
 using Microsoft.Extensions.Options;
 using OrleansSafety.Grains.Cases;
+using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Grains.Queue;
 
 /// <summary>
 /// One slice of the case queue. Grants claims one at a time (a grain turn is atomic), keeps open cases in claim
 /// order, and returns lapsed claims to the open set — on a timer while active and on a reminder after a restart.
+/// Its index is written one case at a time to <see cref="IQueueIndexStore"/>; a claim it grants is made durable
+/// by the case, which then upserts the entry here, so granting costs no write of its own.
 /// </summary>
 public sealed class QueuePartitionGrain(
-    [PersistentState("queue", ModerationSiloExtensions.StorageName)] IPersistentState<QueuePartitionState> state,
+    IQueueIndexStore store,
     ModerationClock clock,
     IOptions<ModerationOptions> options) : Grain, IQueuePartitionGrain, IRemindable
 {
     private const string SweepReminder = "lease-sweep";
 
     private readonly ModerationOptions _options = options.Value;
+    private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<OpenCaseKey> _open = new(OpenCaseOrder.Instance);
     private readonly Dictionary<string, OpenCaseKey> _openKeys = new(StringComparer.Ordinal);
+
+    private int Partition => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var now = clock.Now;
-        foreach (var entry in state.State.Entries.Values)
+        foreach (var entry in await store.LoadAsync(Partition))
         {
+            _entries[entry.Summary.CaseId] = entry;
             Index(entry, now);
         }
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval));
@@ -35,51 +42,51 @@ public sealed class QueuePartitionGrain(
     public async Task UpsertAsync(CaseSummary summary, double basePriority)
     {
         var entry = new QueueEntry(summary, basePriority);
-        state.State.Entries[summary.CaseId] = entry;
+        await store.UpsertAsync(Partition, entry);
+        _entries[summary.CaseId] = entry;
         Index(entry, clock.Now);
-        await state.WriteStateAsync();
     }
 
     public async Task RemoveAsync(string caseId)
     {
+        await store.RemoveAsync(Partition, caseId);
+        _entries.Remove(caseId);
         Unindex(caseId);
-        if (state.State.Entries.Remove(caseId))
-        {
-            await state.WriteStateAsync();
-        }
     }
 
-    public async Task<IReadOnlyList<CaseSummary>> PeekAsync(int count)
+    public Task<IReadOnlyList<CaseSummary>> PeekAsync(int count)
     {
         var now = clock.Now;
-        await ReopenLapsedAsync(now);
-        return _open.Take(count).Select(k => Present(state.State.Entries[k.CaseId], now)).ToList();
+        ReopenLapsed(now);
+        return Task.FromResult<IReadOnlyList<CaseSummary>>(_open.Take(count).Select(k => Present(_entries[k.CaseId], now)).ToList());
     }
 
-    public async Task<bool> TryClaimAsync(string caseId, string agentId, DateTimeOffset leaseUntil)
+    public Task<CaseSummary?> ClaimBestAsync(string agentId, DateTimeOffset leaseUntil, double minPriority)
     {
         var now = clock.Now;
-        await ReopenLapsedAsync(now);
-        if (!_openKeys.ContainsKey(caseId))
+        ReopenLapsed(now);
+        if (_open.Count == 0)
         {
-            return false;
+            return Task.FromResult<CaseSummary?>(null);
         }
-        var entry = state.State.Entries[caseId];
-        var claimed = entry with { Summary = entry.Summary with { Status = CaseStatus.Claimed, ClaimedBy = agentId, LeaseUntil = leaseUntil } };
-        state.State.Entries[caseId] = claimed;
+        var best = _entries[_open.Min.CaseId];
+        if (Present(best, now).Priority < minPriority)
+        {
+            return Task.FromResult<CaseSummary?>(null);
+        }
+        var claimed = best with { Summary = best.Summary with { Status = CaseStatus.Claimed, ClaimedBy = agentId, LeaseUntil = leaseUntil } };
+        _entries[best.Summary.CaseId] = claimed;
         Index(claimed, now);
-        await state.WriteStateAsync();
-        return true;
+        return Task.FromResult<CaseSummary?>(Present(claimed, now));
     }
 
     public Task<QueueOverview> GetOverviewAsync(int top)
     {
         var now = clock.Now;
-        var entries = state.State.Entries.Values;
-        var claimed = entries.Count(e => e.IsClaimedAt(now));
-        var open = entries.Where(e => !e.IsClaimedAt(now)).ToList();
+        var claimed = _entries.Values.Count(e => e.IsClaimedAt(now));
+        var open = _entries.Values.Where(e => !e.IsClaimedAt(now)).ToList();
         var oldest = open.Count == 0 ? 0 : Math.Max(0, (now - open.Min(e => e.Summary.CreatedAt)).TotalSeconds);
-        var items = entries
+        var items = _entries.Values
             .Select(e => Present(e, now))
             .OrderBy(s => s.Status == CaseStatus.Claimed)
             .ThenByDescending(s => s.Priority)
@@ -89,32 +96,25 @@ public sealed class QueuePartitionGrain(
         return Task.FromResult(new QueueOverview(open.Count, claimed, oldest, items));
     }
 
-    private async Task SweepAsync(CancellationToken cancellationToken)
+    private Task SweepAsync(CancellationToken cancellationToken)
     {
-        await ReopenLapsedAsync(clock.Now);
+        ReopenLapsed(clock.Now);
+        return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Puts cases whose lease ran out back in the open set and tells each case, without waiting: the case answers
-    /// by upserting here, and waiting on it from inside this turn would deadlock the two grains.
+    /// Puts cases whose lease ran out back in the open set and tells each case, without waiting: the case records
+    /// the lapse and upserts its entry here, and waiting on it from inside this turn would deadlock the two.
     /// </summary>
-    private async Task ReopenLapsedAsync(DateTimeOffset now)
+    private void ReopenLapsed(DateTimeOffset now)
     {
-        var lapsed = state.State.Entries.Values
-            .Where(e => e.Summary.Status == CaseStatus.Claimed && e.Summary.LeaseUntil <= now)
-            .ToList();
-        if (lapsed.Count == 0)
-        {
-            return;
-        }
-        foreach (var entry in lapsed)
+        foreach (var entry in _entries.Values.Where(e => e.Summary.Status == CaseStatus.Claimed && e.Summary.LeaseUntil <= now).ToList())
         {
             var reopened = entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } };
-            state.State.Entries[entry.Summary.CaseId] = reopened;
+            _entries[entry.Summary.CaseId] = reopened;
             Index(reopened, now);
             GrainFactory.GetGrain<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
         }
-        await state.WriteStateAsync();
     }
 
     private void Index(QueueEntry entry, DateTimeOffset now)
