@@ -17,7 +17,9 @@ namespace OrleansSafety.Persistence;
 /// </summary>
 /// <remarks>
 /// Inserts use ON CONFLICT DO NOTHING on (room_id, seq), so an append retried after a lost acknowledgement (or a
-/// batch retried after a transient error) neither fails nor duplicates; the first text stored for a seq wins.
+/// batch retried after a transient error) neither fails nor duplicates. The same statement reports any seq that
+/// was already held by a *different* message (two activations of one room during a split brain): that append
+/// fails instead of being acknowledged without being stored.
 /// Binary COPY would be a little faster but cannot skip conflicts, so one re-sent row would fail its whole batch.
 /// Disposing completes the queue and waits until everything queued is written.
 /// </remarks>
@@ -25,12 +27,19 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
 {
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so PostgreSQL
     // parses and plans it once per connection, and 6 parameters instead of 6 per row.
+    // The outer SELECT sees the table as it was before this statement's insert, so it finds exactly the rows that
+    // conflicted with an earlier message and differ from the one being appended.
     private const string InsertSql = """
-        INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
-        SELECT room_id, seq, user_id, text, sent_at, client_message_id
-        FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
-            AS batch (room_id, seq, user_id, text, sent_at, client_message_id)
-        ON CONFLICT (room_id, seq) DO NOTHING
+        WITH batch AS (
+            SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
+                AS b (room_id, seq, user_id, text, sent_at, client_message_id)),
+        inserted AS (
+            INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
+            SELECT room_id, seq, user_id, text, sent_at, client_message_id FROM batch
+            ON CONFLICT (room_id, seq) DO NOTHING)
+        SELECT b.room_id, b.seq
+        FROM batch b JOIN chat_messages c ON c.room_id = b.room_id AND c.seq = b.seq
+        WHERE c.user_id <> b.user_id OR c.text <> b.text
         """;
 
     private const string ReadBeforeSql = """
@@ -185,11 +194,19 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
     {
         try
         {
-            await InsertWithRetriesAsync(batch).ConfigureAwait(false);
+            var taken = await InsertWithRetriesAsync(batch).ConfigureAwait(false);
             Interlocked.Increment(ref _batchesWritten);
             foreach (var pending in batch)
             {
-                pending.Completion.TrySetResult();
+                if (taken.Contains((pending.RoomId, pending.Message.Seq)))
+                {
+                    pending.Completion.TrySetException(new ChatJournalException(
+                        $"Seq {pending.Message.Seq} of room '{pending.RoomId}' is already held by another message; this one was not stored."));
+                }
+                else
+                {
+                    pending.Completion.TrySetResult();
+                }
             }
         }
         catch (PostgresException ex) when (batch.Count > 1 && IsRowError(ex))
@@ -213,14 +230,14 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         }
     }
 
-    private async Task InsertWithRetriesAsync(List<PendingAppend> batch)
+    /// <returns>The (room, seq) pairs that were already held by a different message.</returns>
+    private async Task<HashSet<(string RoomId, long Seq)>> InsertWithRetriesAsync(List<PendingAppend> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await InsertAsync(batch).ConfigureAwait(false);
-                return;
+                return await InsertAsync(batch).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < _options.MaxAttempts)
             {
@@ -231,7 +248,7 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         }
     }
 
-    private async Task InsertAsync(List<PendingAppend> batch)
+    private async Task<HashSet<(string RoomId, long Seq)>> InsertAsync(List<PendingAppend> batch)
     {
         var count = batch.Count;
         var roomIds = new string[count];
@@ -258,7 +275,13 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]>("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = texts });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("sent_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sentAts });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("client_message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = clientMessageIds });
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        var taken = new HashSet<(string RoomId, long Seq)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            taken.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+        return taken;
     }
 
     private static async Task<IReadOnlyList<ChatMessage>> ReadMessagesAsync(NpgsqlCommand command)

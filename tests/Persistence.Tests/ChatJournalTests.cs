@@ -83,7 +83,8 @@ public sealed class ChatJournalTests(PostgresServer server, ITestOutputHelper ou
 
         await journal.AppendAsync("dup-room", first);
         await journal.AppendAsync("dup-room", first);                          // a retry after a lost acknowledgement
-        await journal.AppendAsync("dup-room", first with { Text = "edited" }); // same seq again: the first text stays
+        // A different message on a taken seq (two activations of one room) is refused, never acknowledged unstored.
+        await Assert.ThrowsAsync<ChatJournalException>(async () => await journal.AppendAsync("dup-room", first with { Text = "edited" }));
         // The same seq twice in one batch, next to new messages.
         await Task.WhenAll(
             journal.AppendAsync("dup-room", Message(2, 7)).AsTask(),

@@ -39,28 +39,32 @@ public sealed class CaseGrain(
         {
             throw ModerationException.Conflict("This case is resolved; a new flag opens a new case.");
         }
-        if (S.Flags.Any(f => f.FlagId == flag.FlagId))
-        {
-            return Summary(clock.Now);
-        }
         var opening = !Exists;
-        if (opening)
+        if (!S.Flags.Any(f => f.FlagId == flag.FlagId))
         {
-            S.Target = flag.Target;
-            S.AccusedUserId = flag.AccusedUserId;
-            S.Evidence = flag.Evidence;
-            S.CreatedAt = flag.FiledAt;
-            S.Status = CaseStatus.Open;
-            S.Partition = QueuePartitioning.PartitionOf(CaseId, _options.QueuePartitions);
+            if (opening)
+            {
+                S.Target = flag.Target;
+                S.AccusedUserId = flag.AccusedUserId;
+                S.Evidence = flag.Evidence;
+                S.CreatedAt = flag.FiledAt;
+                S.Status = CaseStatus.Open;
+                S.Partition = QueuePartitioning.PartitionOf(CaseId, _options.QueuePartitions);
+            }
+            S.Flags.Add(new CaseFlagRecord(flag.FlagId, flag.ReporterId, AliasFor(flag.ReporterId), flag.Reason, flag.Comment, flag.ReporterAccuracy, flag.FiledAt));
+            await state.WriteStateAsync();
+            if (opening)
+            {
+                metrics.CaseOpened();
+            }
         }
-        S.Flags.Add(new CaseFlagRecord(flag.FlagId, flag.ReporterId, AliasFor(flag.ReporterId), flag.Reason, flag.Comment, flag.ReporterAccuracy, flag.FiledAt));
-        await state.WriteStateAsync();
 
+        // Everything below runs again when a flag is retried (its first attempt may have died after the write
+        // above); each step is idempotent, so a retry completes what the first attempt left undone.
         var now = clock.Now;
         await SyncQueueAsync(now);
-        if (opening)
+        if (S.Flags[0].FlagId == flag.FlagId)
         {
-            metrics.CaseOpened();
             await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId)
                 .RecordCaseOpenedAsync(new CaseHistoryEntry(CaseId, S.Target!.Type, flag.Reason, S.CreatedAt, null, null));
         }
