@@ -43,4 +43,13 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
 fi
 
 dotnet build OrleansSafety.sln -c Release -warnaserror --nologo -v quiet
-dotnet test OrleansSafety.sln -c Release --no-build --nologo "$@"
+
+# Each test project prints its own tally; the last line adds them up for humans and CI.
+results="$(mktemp)"
+status=0
+dotnet test OrleansSafety.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$results" || status=$?
+awk '/^(Passed|Failed)! +- Failed: / {
+        gsub(",", ""); failed += $4; passed += $6; skipped += $8 }
+     END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$results"
+rm -f "$results"
+exit "$status"
