@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Functions for scripts/bench.sh: a benchmark cluster of local processes (Release builds) on a PostgreSQL from
+# scripts/pg-start.sh — N silo processes and a gateway in client mode, configured for load (benchmark endpoints on,
+# per-key and login limits out of the way; the per-reporter flag limit stays at its default, the tool keeps under it).
+# Every process started here is recorded by PID and stopped by PID; nothing is killed by name.
+#
+#   source scripts/bench-cluster.sh
+#   bench_cluster_up N WORKDIR      # exports BENCH_URL BENCH_CLUSTER_ID BENCH_GATEWAY_PID BENCH_WATCH LOADTEST_API_KEY
+#   bench_cluster_down
+#
+# Variables read by bench_cluster_up: BENCH_SILO_ENV and BENCH_GATEWAY_ENV (extra NAME=value settings, space
+# separated, e.g. "Storage__Journal__Writers=1"); N=0 starts no silo process and co-hosts the silo in the gateway
+# (Orleans:Mode=cohosted on the same PostgreSQL).
+
+BENCH_PIDS=()
+SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll"
+GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll"
+
+bench_log() { echo "bench: $*" >&2; }
+
+bench_free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    done
+}
+
+bench_wait_for() { # bench_wait_for SECONDS DESCRIPTION COMMAND...
+    local seconds=$1 what=$2
+    shift 2
+    for _ in $(seq 1 $((seconds * 5))); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    bench_log "timed out waiting for $what"
+    return 1
+}
+
+# Done waiting when the gateway answers /health/ready, or at once when it has died (e.g. its port was taken).
+bench_gateway_ready() {
+    kill -0 "$BENCH_GATEWAY_PID" 2>/dev/null || return 0
+    curl -sf "$BENCH_URL/health/ready" >/dev/null
+}
+
+bench_cluster_up() { # bench_cluster_up SILOS WORKDIR
+    local silos=$1 dir=$2 i
+    mkdir -p "$dir"
+    BENCH_CLUSTER_ID="bench-$(date +%s)-$RANDOM"
+    export BENCH_CLUSTER_ID
+    local common=(
+        "ConnectionStrings__Postgres=$ConnectionStrings__Postgres"
+        "Orleans__ClusterId=$BENCH_CLUSTER_ID"
+        "Orleans__ServiceId=orleanssafety-bench"
+        "Logging__LogLevel__Default=Warning"
+        "Logging__LogLevel__OrleansSafety.Silo=Information"
+        "DOTNET_gcServer=1"
+    )
+    BENCH_SILO_PIDS=()
+    BENCH_WATCH=""
+    for i in $(seq 1 "$silos"); do
+        # shellcheck disable=SC2086
+        env "${common[@]}" "Orleans__SiloPort=$(bench_free_port)" "Orleans__GatewayPort=$(bench_free_port)" ${BENCH_SILO_ENV:-} \
+            dotnet "$SILO_DLL" >"$dir/silo$i.log" 2>&1 &
+        BENCH_PIDS+=($!)
+        BENCH_SILO_PIDS+=($!)
+        BENCH_WATCH+="silo$i=$!,"
+        # One at a time: the first silo migrates the schema, the others then find nothing to do.
+        bench_wait_for 60 "silo $i" grep -q "silo ready" "$dir/silo$i.log" || { tail -20 "$dir/silo$i.log" >&2; return 1; }
+    done
+    local port mode=() attempt
+    if [ "$silos" -eq 0 ]; then
+        mode=("Orleans__Mode=cohosted" "Orleans__Dashboard=false" "Orleans__SiloPort=$(bench_free_port)" "Orleans__GatewayPort=$(bench_free_port)")
+        # shellcheck disable=SC2206
+        mode+=(${BENCH_SILO_ENV:-})
+    else
+        # A client only reads membership: a small pool leaves connections for the silos.
+        mode=("Orleans__Mode=client" "Storage__MaxPoolSize=8")
+    fi
+    # Fresh secrets per cluster; the tool gets the key through LOADTEST_API_KEY.
+    LOADTEST_API_KEY="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export LOADTEST_API_KEY
+    # A free port can be taken between the check and the bind: try another one.
+    for attempt in 1 2 3; do
+        port=$(bench_free_port)
+        # shellcheck disable=SC2086
+        env "${common[@]}" \
+            "ASPNETCORE_ENVIRONMENT=Production" \
+            "Gateway__ApiKeys__0__Name=bench" \
+            "Gateway__ApiKeys__0__Key=$LOADTEST_API_KEY" \
+            "Gateway__Auth__SigningKey=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+            "${mode[@]}" \
+            "Gateway__BenchmarkEndpoints=true" \
+            "Gateway__RateLimits__PerKeyBurst=10000000" \
+            "Gateway__RateLimits__PerKeyPerSecond=10000000" \
+            "Gateway__RateLimits__LoginsPerMinute=100000" \
+            ${BENCH_GATEWAY_ENV:-} \
+            dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$port" >"$dir/gateway.log" 2>&1 &
+        BENCH_GATEWAY_PID=$!
+        BENCH_PIDS+=("$BENCH_GATEWAY_PID")
+        BENCH_URL="http://127.0.0.1:$port"
+        bench_wait_for 60 "gateway" bench_gateway_ready || true
+        curl -sf "$BENCH_URL/health/ready" >/dev/null 2>&1 && break
+        kill -KILL "$BENCH_GATEWAY_PID" 2>/dev/null || true
+        [ "$attempt" -eq 3 ] && { tail -20 "$dir/gateway.log" >&2; return 1; }
+    done
+    BENCH_WATCH+="gateway=$BENCH_GATEWAY_PID"
+    [ "$silos" -eq 0 ] && BENCH_SILO_PIDS=("$BENCH_GATEWAY_PID")
+    export BENCH_URL BENCH_GATEWAY_PID BENCH_WATCH
+    bench_log "cluster $BENCH_CLUSTER_ID: $silos silo(s) (${BENCH_SILO_PIDS[*]}), gateway $BENCH_GATEWAY_PID at $BENCH_URL"
+}
+
+bench_cluster_down() {
+    local pid
+    for pid in "${BENCH_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${BENCH_PIDS[@]}"; do
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    BENCH_PIDS=()
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The configuration experiments behind the recommendations in docs/BENCHMARKS.md: each runs the same load twice,
+# back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
+#
+#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog   (default: all)
+#
+#   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
+#   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
+#   partitions  claim storm: 8 queue partitions (A) vs 32 (B)
+#   backlog     claim storm: 200 open cases (A) vs 2000 (B): does a claim cost more when the queue is longer?
+# Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-cluster.sh
+source scripts/bench-cluster.sh
+
+OUT="${BENCH_OUT:-docs/images}"
+EXPERIMENTS=("$@")
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog)
+WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
+TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
+mkdir -p "$OUT"
+cleanup() {
+    bench_cluster_down
+    [ -n "${PGDATA_DIR:-}" ] && scripts/pg-stop.sh "$PGDATA_DIR" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+for project in src/Silo src/Gateway src/LoadTest; do
+    dotnet build "$project" -c Release --nologo -v quiet >/dev/null
+done
+PG_DIR="$(mktemp -d /tmp/orleanssafety-pg.XXXXXX)"
+scripts/pg-start.sh "$PG_DIR" >/dev/null
+# shellcheck disable=SC1091
+source "$PG_DIR/pg.env"
+export ConnectionStrings__Postgres
+
+chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --duration 0 --verify false)
+storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
+
+run() { # run NAME SILOS TOOL-ARGS...
+    local name=$1 silos=$2
+    shift 2
+    bench_cluster_up "$silos" "$WORK/$name"
+    bench_log "experiment $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
+        --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
+    bench_cluster_down
+    BENCH_SILO_ENV=""
+}
+
+for experiment in "${EXPERIMENTS[@]}"; do
+    case "$experiment" in
+    cohosted)
+        run exp-cohosted-a 1 "${chat_peak[@]}"
+        run exp-cohosted-b 0 "${chat_peak[@]}"
+        ;;
+    writers)
+        run exp-writers-a 1 "${chat_peak[@]}"
+        BENCH_SILO_ENV="Storage__Journal__Writers=1" run exp-writers-b 1 "${chat_peak[@]}"
+        ;;
+    partitions)
+        run exp-partitions-a 1 "${storm[@]}"
+        BENCH_SILO_ENV="Moderation__QueuePartitions=32" run exp-partitions-b 1 "${storm[@]}"
+        ;;
+    backlog)
+        run exp-backlog-a 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 200 --storm-agents 50
+        run exp-backlog-b 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 2000 --storm-agents 50
+        ;;
+    *)
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog)"
+        exit 2
+        ;;
+    esac
+done

@@ -1,0 +1,44 @@
+using OrleansSafety.LoadTest.Driving;
+using OrleansSafety.LoadTest.Reporting;
+using OrleansSafety.LoadTest.Scenario;
+
+namespace OrleansSafety.LoadTest.Phases;
+
+/// <summary>
+/// The realistic load, open loop: chat at a fixed rate, flags at a fixed rate, room moderators booting, agents
+/// claiming and deciding, muted users appealing, seniors deciding appeals — all at once. Chat and flag latencies
+/// count from each operation's intended send time. The flag's latency is its time to claimable: the flag path
+/// answers only once the case is in its queue partition (CaseGrain.AddFlagAsync awaits the partition's upsert).
+/// </summary>
+public static class MixedPhase
+{
+    public static async Task<PhaseResult> RunAsync(RunContext run, double chatRate, CancellationToken ct)
+    {
+        var o = run.Options;
+        var duration = TimeSpan.FromSeconds(o.Duration);
+        var chat = new ChatWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.ChatStream + 1);
+        var flags = new FlagWorkload(run.Target, run.People, run.Ledger, run.Reporters, o.Seed, RunContext.FlagStream);
+        var boots = new BootWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.BootStream);
+        var agents = new AgentWorkload(run.Target, run.Ledger, o.Seed, o.AgentThinkMs, o.AppealShare);
+
+        var warm = new ChatWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.ChatStream + 200);
+        await PhaseRunner.WarmUpAsync(run, "mixed", m =>
+            LoadDriver.RunFixedRateAsync(chatRate, TimeSpan.FromSeconds(o.WarmupSeconds), o.MaxInFlight, m, m.Op("chat"), warm.Post, ct));
+
+        await run.Output.WriteLineAsync(
+            $"[mixed] chat {chatRate:0}/s, flags {o.FlagRate:0.#}/s, boots {o.BootRate:0.#}/s, {o.Agents} agents, {o.Seniors} seniors for {o.Duration:0} s");
+        return await PhaseRunner.MeasureAsync(run, "mixed", "fixed-rate", async m =>
+        {
+            using var stopAgents = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var workers = run.Agents.Select((a, i) => agents.RunAgentAsync(a, i, m, stopAgents.Token))
+                .Concat(run.Seniors.Select((s, i) => agents.RunSeniorAsync(s, i, m, stopAgents.Token)))
+                .ToList();
+            await Task.WhenAll(
+                LoadDriver.RunFixedRateAsync(chatRate, duration, o.MaxInFlight, m, m.Op("chat"), chat.Post, ct),
+                LoadDriver.RunFixedRateAsync(o.FlagRate, duration, o.MaxInFlight, m, m.Op("flag"), flags.File, ct),
+                LoadDriver.RunFixedRateAsync(o.BootRate, duration, o.MaxInFlight, m, m.Op("boot"), boots.Boot, ct));
+            await stopAgents.CancelAsync();
+            await Task.WhenAll(workers);
+        }, targetRate: chatRate, rooms: run.People.Rooms, history: run.MainHistory);
+    }
+}

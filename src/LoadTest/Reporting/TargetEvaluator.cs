@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace OrleansSafety.LoadTest.Reporting;
+
+/// <summary>Checks a run's figures against the targets of issue 6; a target whose phase did not run is left out.</summary>
+public static class TargetEvaluator
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+
+    public static void Evaluate(RunReport report, double? chatShare)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var peakPhase = report.Phase("chat-peak");
+        var peak = peakPhase?.Op("chat");
+        var noopPhase = report.Ceilings?.HttpNoop;
+        var noop = noopPhase?.Op("noop");
+        var ping = report.Ceilings?.GrainPing?.Op("ping");
+        var storage = report.Ceilings?.Storage;
+        if (peak is not null && noop is not null)
+        {
+            var ratio = peak.PerSecond / noop.PerSecond;
+            // Per core-second of our own processes as well: on a shared machine the two phases may get different shares.
+            var perCore = noopPhase!.PerCoreSecond > 0 ? peakPhase!.PerCoreSecond / noopPhase.PerCoreSecond : 0;
+            report.Targets.Add(new("chat ≥ 50 % of the HTTP ceiling", string.Create(c,
+                $"{peak.PerSecond:0}/s of {noop.PerSecond:0}/s = {ratio:P0}; per core-second {peakPhase!.PerCoreSecond:0} of {noopPhase.PerCoreSecond:0} = {perCore:P0}"), ratio >= 0.5));
+        }
+        if (peak is not null && ping is not null)
+        {
+            report.Targets.Add(new("(info) chat vs Orleans ceiling", string.Create(c, $"{peak.PerSecond:0}/s of {ping.PerSecond:0}/s = {peak.PerSecond / ping.PerSecond:P0}"), null));
+        }
+        if (peak is not null && storage is not null)
+        {
+            report.Targets.Add(new("(info) chat vs storage ceiling", string.Create(c, $"{peak.PerSecond:0}/s of {storage.BestRowsPerSecond:0} rows/s = {peak.PerSecond / storage.BestRowsPerSecond:P0}"), null));
+        }
+        if (report.Phase("mixed") is { } mixed)
+        {
+            if (mixed.Op("chat") is { } chat)
+            {
+                var at = chatShare is { } share ? string.Create(c, $" at {share:P0} of peak") : "";
+                report.Targets.Add(new($"chat p99 ≤ 25 ms{at}", string.Create(c, $"p99 {chat.P99Ms:0.0} ms at {chat.PerSecond:0}/s"), chatShare is null ? null : chat.P99Ms <= 25));
+            }
+            if (mixed.Op("flag") is { } flag)
+            {
+                report.Targets.Add(new("flag → claimable p99 ≤ 100 ms", string.Create(c, $"p99 {flag.P99Ms:0.0} ms at {flag.PerSecond:0.#}/s"), flag.P99Ms <= 100));
+            }
+        }
+        Compare(report, "rooms-", "same rate with different room counts (±15 %)", 0.15);
+        Compare(report, "history-", "same rate with different history sizes (±10 %)", 0.10);
+        if (report.Phase("claim-storm") is { } storm && storm.Op("claim") is { } claim)
+        {
+            var doubles = report.Verification?.DoubleClaims ?? 0;
+            report.Targets.Add(new(string.Create(c, $"claim-next p99 ≤ 20 ms with {storm.Concurrency} agents, no double claim"),
+                string.Create(c, $"p99 {claim.P99Ms:0.0} ms, {claim.PerSecond:0} claims/s, {doubles} double claims"), claim.P99Ms <= 20 && doubles == 0));
+        }
+        if (report.Memory is { } memory)
+        {
+            report.Targets.Add(new(string.Create(c, $"{memory.Rooms} rooms × {memory.MessagesPerRoom} messages under 4 GiB"),
+                string.Create(c, $"RSS {memory.WorkingSetAfter / GiB:0.00} GiB; {memory.GcHeapBytesPerRoom:0} B heap / room"), memory.WorkingSetAfter < 4 * GiB));
+        }
+        if (report.Verification is { } verification)
+        {
+            report.Targets.Add(new("nothing acknowledged lost", string.Create(c,
+                $"{verification.MessagesChecked} messages, {verification.FlagsChecked} flags, {verification.CasesChecked} cases checked"), verification.Passed));
+        }
+    }
+
+    private static void Compare(RunReport report, string prefix, string target, double tolerance)
+    {
+        var phases = report.Phases.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal) && p.Op("chat") is not null).ToList();
+        if (phases.Count < 2)
+        {
+            return;
+        }
+        var rates = phases.Select(p => p.Op("chat")!.PerSecond).ToList();
+        var spread = (rates.Max() - rates.Min()) / rates.Max();
+        var measured = string.Join(" vs ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name[prefix.Length..]}: {p.Op("chat")!.PerSecond:0}/s")));
+        report.Targets.Add(new(target, string.Create(CultureInfo.InvariantCulture, $"{measured} ({spread:P1} apart)"), spread <= tolerance));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using OrleansSafety.LoadTest.Metrics;
+using OrleansSafety.LoadTest.Targets;
+using OrleansSafety.LoadTest.Verification;
+
+namespace OrleansSafety.LoadTest.Scenario;
+
+/// <summary>
+/// Agents working the queue: claim the next case, look at it for <c>thinkMs</c>, decide (half no violation, a third
+/// warnings, the rest short mutes), and the muted user appeals a share of the mutes. Seniors claim and decide the
+/// appeals. Each agent's choices come from its own seeded sequence.
+/// </summary>
+public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int seed, int thinkMs, double appealShare)
+{
+    /// <summary>How long an agent with nothing to claim waits before asking again.</summary>
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
+
+    public async Task RunAgentAsync(IAgentSession agent, int agentIndex, PhaseMetrics metrics, CancellationToken stop)
+    {
+        var random = new Random(HashCode.Combine(seed, agentIndex));
+        var claims = metrics.Op("claim");
+        var empty = metrics.Op("claim-empty");
+        var decide = metrics.Op("decide");
+        var appeal = metrics.Op("appeal");
+        while (!stop.IsCancellationRequested)
+        {
+            ClaimedCase? claimed;
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                claimed = await agent.ClaimNextCaseAsync(stop);
+            }
+            catch (OpException e)
+            {
+                claims.RecordFailure(e);
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (claimed is null)
+            {
+                empty.RecordOk(started);
+                await Pause(IdlePoll, stop);
+                continue;
+            }
+            claims.RecordOk(started);
+            ledger.Claimed(claimed.CaseId, agent.AgentId);
+            await Pause(TimeSpan.FromMilliseconds(thinkMs), CancellationToken.None);
+
+            var roll = random.NextDouble();
+            var decision = roll switch
+            {
+                < 0.5 => new DecisionSpec(false, "harassment", null, null),
+                < 0.85 => new DecisionSpec(true, "harassment", "warning", null),
+                _ => new DecisionSpec(true, "harassment", "mute", 2),
+            };
+            var appealRoll = random.NextDouble();
+            started = Stopwatch.GetTimestamp();
+            DecisionAck ack;
+            try
+            {
+                // Decided even when the phase is stopping: a claimed case left undecided would only lapse later.
+                ack = await agent.DecideAsync(claimed.CaseId, decision, CancellationToken.None);
+                decide.RecordOk(started);
+                ledger.Decided(claimed.CaseId, agent.AgentId);
+            }
+            catch (OpException e)
+            {
+                decide.RecordFailure(e);
+                continue;
+            }
+            if (ack is { SanctionKind: "mute", SanctionId: { } sanctionId } && appealRoll < appealShare)
+            {
+                started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await target.FileAppealAsync(claimed.AccusedUserId, sanctionId, "I was only joking with friends, please review.", CancellationToken.None);
+                    appeal.RecordOk(started);
+                    ledger.AppealFiled();
+                }
+                catch (OpException e)
+                {
+                    appeal.RecordFailure(e);
+                }
+            }
+        }
+    }
+
+    public async Task RunSeniorAsync(IAgentSession senior, int seniorIndex, PhaseMetrics metrics, CancellationToken stop)
+    {
+        var random = new Random(HashCode.Combine(seed, -1 - seniorIndex));
+        var claims = metrics.Op("appeal-claim");
+        var decide = metrics.Op("appeal-decide");
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            ClaimedAppeal? claimed;
+            try
+            {
+                claimed = await senior.ClaimNextAppealAsync(stop);
+            }
+            catch (OpException e)
+            {
+                claims.RecordFailure(e);
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (claimed is null)
+            {
+                await Pause(IdlePoll * 4, stop);
+                continue;
+            }
+            claims.RecordOk(started);
+            started = Stopwatch.GetTimestamp();
+            try
+            {
+                await senior.DecideAppealAsync(claimed.AppealId, overturn: random.NextDouble() < 0.3, CancellationToken.None);
+                decide.RecordOk(started);
+                ledger.AppealDecided();
+            }
+            catch (OpException e)
+            {
+                decide.RecordFailure(e);
+            }
+        }
+    }
+
+    private static async Task Pause(TimeSpan delay, CancellationToken ct)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        try
+        {
+            await Task.Delay(delay, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the caller's loop checks the token.
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using OrleansSafety.LoadTest.Options;
+using OrleansSafety.LoadTest.Scenario;
+
+namespace OrleansSafety.LoadTest.Tests;
+
+public sealed class OptionsParserTests
+{
+    [Fact]
+    public void Refuses_a_gateway_that_is_not_on_this_machine() =>
+        Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--url", "http://10.0.0.5:5080"], _ => null));
+
+    [Fact]
+    public void Reads_values_and_lists()
+    {
+        var options = OptionsParser.Parse(["--rooms", "250", "--sweep-rooms", "100,10000", "--chat-share", "0.8", "--watch", "silo=12,gateway=34"], _ => null);
+
+        Assert.Equal(250, options.Rooms);
+        Assert.Equal([100, 10000], options.SweepRooms);
+        Assert.Equal(0.8, options.ChatRateShare);
+        Assert.Equal(34, options.WatchPids["gateway"]);
+        Assert.StartsWith("lt42x", options.RunId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_schedule_depends_only_on_the_seed()
+    {
+        Assert.Equal(Hash.Of(7, 1, 12345), Hash.Of(7, 1, 12345));
+        Assert.NotEqual(Hash.Of(7, 1, 12345), Hash.Of(8, 1, 12345));
+        Assert.Equal(TextCorpus.Line(99), TextCorpus.Line(99));
+    }
+}
