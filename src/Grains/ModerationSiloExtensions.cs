@@ -24,6 +24,7 @@ public static class ModerationSiloExtensions
         silo.Services.TryAddSingleton<IChatJournal, InMemoryChatJournal>();
         silo.Services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         silo.Services.TryAddSingleton<IQueueIndexStore, InMemoryQueueIndexStore>();
+        silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         return silo;
     }
 

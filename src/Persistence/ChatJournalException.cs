@@ -1,7 +1,7 @@
 namespace OrleansSafety.Persistence;
 
 /// <summary>An append the chat journal could not make durable; the room must not acknowledge the message.</summary>
-public sealed class ChatJournalException : Exception
+public sealed class ChatJournalException : Grains.Storage.StorageFaultException
 {
     public ChatJournalException()
     {

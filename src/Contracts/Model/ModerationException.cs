@@ -11,6 +11,8 @@ public enum ModerationError
     Forbidden,
     /// <summary>The thing is in the wrong state for this call, e.g. a case claimed by someone else (409).</summary>
     Conflict,
+    /// <summary>Storage could not be reached or refused a write; nothing was acknowledged; retry (503).</summary>
+    Unavailable,
 }
 
 /// <summary>A domain rule refused the call. Thrown by grains, carried across Orleans, mapped to ProblemDetails.</summary>
@@ -46,4 +48,6 @@ public sealed class ModerationException : Exception
     public static ModerationException Forbidden(string message) => new(ModerationError.Forbidden, message);
 
     public static ModerationException Conflict(string message) => new(ModerationError.Conflict, message);
+
+    public static ModerationException Unavailable(string message) => new(ModerationError.Unavailable, message);
 }

@@ -48,6 +48,13 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
 
     internal static ProblemDetails Map(Exception exception) => exception switch
     {
+        ModerationException { Error: ModerationError.Unavailable } => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Storage is unavailable.",
+            Detail = "Nothing was recorded; retry after the time given in Retry-After (with the same Idempotency-Key).",
+            Type = Problems.Type("unavailable"),
+        },
         ModerationException m => FromModeration(m),
         BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
         BadHttpRequestException bad => FromBadRequest(bad),

@@ -10,10 +10,11 @@ public sealed class CaseGrain(
     IAuditLog audit,
     ModerationClock clock,
     ModerationMetrics metrics,
-    IOptions<ModerationOptions> options) : Grain, ICaseGrain
+    IOptions<ModerationOptions> options) : Grain, ICaseGrain, IRemindable
 {
     private const int MaxSanctionMinutes = 525_600;
     private const int MaxNote = 2000;
+    private const string EffectsReminder = "decision-effects";
 
     private readonly ModerationOptions _options = options.Value;
 
@@ -35,12 +36,17 @@ public sealed class CaseGrain(
 
     public async Task<CaseSummary> AddFlagAsync(CaseFlag flag)
     {
+        var known = S.Flags.Any(f => f.FlagId == flag.FlagId);
+        if (known && S.Status == CaseStatus.Resolved)
+        {
+            return Summary(clock.Now); // a retry of a flag this case already has and decided: never a second case
+        }
         if (S.Status == CaseStatus.Resolved)
         {
             throw ModerationException.Conflict("This case is resolved; a new flag opens a new case.");
         }
         var opening = !Exists;
-        if (!S.Flags.Any(f => f.FlagId == flag.FlagId))
+        if (!known)
         {
             if (opening)
             {
@@ -160,6 +166,15 @@ public sealed class CaseGrain(
     public async Task<DecisionView> DecideAsync(string agentId, DecisionRequest decision)
     {
         RequireExists();
+        if (S.Status == CaseStatus.Resolved && S.Decision?.DecidedBy == agentId && !S.Decision.Overturned)
+        {
+            // The deciding agent retrying (e.g. after a timeout): answer with the decision, finishing its effects.
+            if (S.EffectsPending)
+            {
+                await ApplyDecisionEffectsAsync();
+            }
+            return S.Decision;
+        }
         if (S.Status == CaseStatus.Resolved)
         {
             throw ModerationException.Conflict("This case is already decided.");
@@ -176,8 +191,23 @@ public sealed class CaseGrain(
         S.EffectsPending = true;
         S.PendingSanction = decision.Outcome == CaseOutcome.Violation ? decision.Sanction : null;
         await state.WriteStateAsync();
+        // From here the decision is durable. If its effects cannot all be applied now (a grain on a dead silo,
+        // storage down), a reminder keeps retrying them; the agent's own retry also finishes them.
+        await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await ApplyDecisionEffectsAsync();
         return S.Decision;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.EffectsPending)
+        {
+            await ApplyDecisionEffectsAsync();
+        }
+        if (!S.EffectsPending && await this.GetReminder(EffectsReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private async Task ApplyDecisionEffectsAsync()
@@ -208,6 +238,10 @@ public sealed class CaseGrain(
         S.EffectsPending = false;
         S.PendingSanction = null;
         await state.WriteStateAsync();
+        if (await this.GetReminder(EffectsReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<IReadOnlyList<RevealedReporter>> RevealReportersAsync(string adminId, string why)
