@@ -53,6 +53,10 @@ internal static class SiloHosting
                 options.ProbeTimeout = TimeSpan.FromSeconds(1);
                 options.NumMissedProbesLimit = 2;
                 options.NumVotesForDeathDeclaration = 1;
+                // After a whole-cluster crash, new silos wait for the dead ones' table heartbeats to go stale
+                // (90 s by default) before they stop trying to reach them.
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+                options.NumMissedTableIAmAliveLimit = 2;
             });
         }
         return silo;
