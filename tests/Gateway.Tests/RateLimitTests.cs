@@ -54,4 +54,40 @@ public sealed class RateLimitTests(GatewayFactory factory)
         }
         await backend.FlagProfileAsync(reporterId, Ids.New("owner"));
     }
+
+    /// <summary>
+    /// A reporter at the limit whose last flag was recorded but whose answer got lost may retry it (same
+    /// Idempotency-Key) and learn its id; a new flag is still refused.
+    /// </summary>
+    [Fact]
+    public async Task A_retry_of_a_recorded_flag_is_answered_even_at_the_limit()
+    {
+        using var backend = factory.Backend();
+        var reporterId = Ids.New("retrying-reporter");
+        for (var i = 0; i < 29; i++)
+        {
+            await backend.FlagProfileAsync(reporterId, Ids.New("owner"));
+        }
+        var ownerId = Ids.New("owner");
+        async Task<HttpResponseMessage> FileWithKey(string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/flags")
+            {
+                Content = JsonContent.Create(new
+                {
+                    reporterId,
+                    target = new { type = "user_profile", id = "profile-" + ownerId, ownerId, content = new { text = "x" } },
+                    reason = "spam",
+                }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return await backend.SendAsync(request);
+        }
+
+        var thirtieth = (await (await FileWithKey("last-one")).ShouldBe(HttpStatusCode.Accepted)).Str("flagId");
+
+        var retry = await (await FileWithKey("last-one")).ShouldBe(HttpStatusCode.Accepted);
+        Assert.Equal(thirtieth, retry.Str("flagId"));
+        await (await FileWithKey("another-one")).ShouldBeProblem(HttpStatusCode.TooManyRequests);
+    }
 }

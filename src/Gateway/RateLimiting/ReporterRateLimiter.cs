@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrleansSafety.Gateway.Apis;
 using OrleansSafety.Gateway.Apis.Models;
+using OrleansSafety.Gateway.Auth;
 using OrleansSafety.Gateway.Hosting;
 using OrleansSafety.Gateway.Observability;
 
@@ -59,7 +61,8 @@ public static class ReporterRateLimitFilter
                 return await next(context);
             }
             var services = context.HttpContext.RequestServices;
-            if (services.GetRequiredService<ReporterRateLimiter>().TryAcquire(reporterId, out var retryAfter))
+            if (services.GetRequiredService<ReporterRateLimiter>().TryAcquire(reporterId, out var retryAfter)
+                || await IsRetryOfRecordedFlagAsync(context.HttpContext, reporterId))
             {
                 return await next(context);
             }
@@ -69,4 +72,21 @@ public static class ReporterRateLimitFilter
             return TypedResults.Problem(problem);
         })
         .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>
+    /// A retry (same Idempotency-Key) of a flag that was recorded although its answer got lost is answered with that
+    /// flag, not 429: otherwise a reporter at the limit could never learn the id of a flag we have. Asked only once
+    /// the limiter refuses, so flags under the limit pay nothing for it.
+    /// </summary>
+    private static async Task<bool> IsRetryOfRecordedFlagAsync(HttpContext http, string reporterId)
+    {
+        var key = http.Request.Headers[Idempotency.HeaderName].ToString();
+        if (key.Length == 0)
+        {
+            return false;
+        }
+        var flagId = Idempotency.FlagId(http.User.CallerId(), reporterId, key);
+        var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
+        return await grains.GetGrain<IFlagGrain>(flagId).GetIfRecordedAsync() is not null;
+    }
 }
