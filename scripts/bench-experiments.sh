@@ -56,7 +56,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         run exp-cohosted-b 0 "${chat_peak[@]}"
         ;;
     writers)
-        run exp-writers-a 1 "${chat_peak[@]}"
+        BENCH_SILO_ENV="Storage__Journal__Writers=2" run exp-writers-a 1 "${chat_peak[@]}"
         BENCH_SILO_ENV="Storage__Journal__Writers=1" run exp-writers-b 1 "${chat_peak[@]}"
         ;;
     partitions)

@@ -24,8 +24,12 @@ public sealed class ChatJournalOptions
     /// <summary>Most messages written in one round trip.</summary>
     public int MaxBatchSize { get; set; } = 2000;
 
-    /// <summary>Batches in flight at once (each holds one pooled connection while it writes).</summary>
-    public int Writers { get; set; } = 2;
+    /// <summary>
+    /// Batches in flight at once (each holds one pooled connection while it writes). One keeps batches largest and
+    /// is cheapest per message on a 2-core silo (docs/BENCHMARKS.md, bench-exp-writers: +16 % chat per core-second
+    /// over two); raise it when a commit takes longer than a batch takes to fill (slow disk, many cores).
+    /// </summary>
+    public int Writers { get; set; } = 1;
 
     /// <summary>Messages waiting for a writer; past this, appends wait for room (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 20_000;

@@ -110,4 +110,60 @@ public sealed class FlagTests(ModerationCluster cluster)
         var caseId = (await _s.User(owner).GetHistoryAsync()).Cases.Single().CaseId;
         Assert.Single((await _s.Case(caseId).GetDetailAsync()).Reporters);
     }
+
+    /// <summary>
+    /// A retry whose first attempt was answered (or whose answer was lost) stays in that case even after the case
+    /// was decided and the next flag about the same item opened another one.
+    /// </summary>
+    [Fact]
+    public async Task A_retried_flag_stays_in_its_decided_case_when_the_item_has_a_new_case()
+    {
+        var owner = Scenario.NewId("user");
+        var submission = ProfileFlag(owner, Scenario.NewId("flag"));
+        var first = await _s.Desk.FileAsync(submission);
+        var firstCase = (await _s.User(owner).GetHistoryAsync()).Cases.Single().CaseId;
+        var agent = await _s.NewAgentAsync();
+        await _s.ClaimAsync(agent, firstCase);
+        await _s.Agent(agent).DecideCaseAsync(firstCase, new DecisionRequest(CaseOutcome.NoViolation, null, null, null));
+        await _s.Desk.FileAsync(ProfileFlag(owner, Scenario.NewId("flag")) with { ReporterId = "rep-other" });
+
+        var retry = await _s.Desk.FileAsync(submission);
+
+        Assert.Equal(first.FlagId, retry.FlagId);
+        var cases = (await _s.User(owner).GetHistoryAsync()).Cases;
+        Assert.Equal(2, cases.Count);
+        var secondCase = cases.Single(c => c.CaseId != firstCase).CaseId;
+        Assert.Single((await _s.Case(firstCase).GetDetailAsync()).Reporters);
+        Assert.Single((await _s.Case(secondCase).GetDetailAsync()).Reporters); // only rep-other's flag
+    }
+
+    /// <summary>
+    /// A first attempt that died after naming its case but before the case got the flag: when that case has been
+    /// decided meanwhile, the retry files the flag in the item's next case, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task A_flag_whose_first_attempt_died_before_its_case_got_it_lands_in_exactly_one_case()
+    {
+        var owner = Scenario.NewId("user");
+        await _s.Desk.FileAsync(ProfileFlag(owner, Scenario.NewId("flag")) with { ReporterId = "rep-first" });
+        var firstCase = (await _s.User(owner).GetHistoryAsync()).Cases.Single().CaseId;
+        var submission = ProfileFlag(owner, Scenario.NewId("flag"));
+        await _s.Grains.GetGrain<IFlagGrain>(submission.FlagId!).AssignCaseAsync(submission.ReporterId, firstCase); // then "crashed"
+        var agent = await _s.NewAgentAsync();
+        await _s.ClaimAsync(agent, firstCase);
+        await _s.Agent(agent).DecideCaseAsync(firstCase, new DecisionRequest(CaseOutcome.NoViolation, null, null, null));
+
+        await _s.Desk.FileAsync(submission);
+        await _s.Desk.FileAsync(submission);
+
+        var cases = (await _s.User(owner).GetHistoryAsync()).Cases;
+        Assert.Equal(2, cases.Count);
+        var secondCase = cases.Single(c => c.CaseId != firstCase).CaseId;
+        Assert.Single((await _s.Case(firstCase).GetDetailAsync()).Reporters); // rep-first only
+        Assert.Single((await _s.Case(secondCase).GetDetailAsync()).Reporters);
+    }
+
+    private static FlagSubmission ProfileFlag(string owner, string flagId) =>
+        new("rep-z", new FlagTarget(TargetType.UserProfile, Id: "profile-" + owner, OwnerId: owner,
+            Content: new FlagContent("Official staff. Send me your password.", null)), FlagReason.Impersonation, null, FlagId: flagId);
 }

@@ -21,12 +21,20 @@ public interface IFlagDeskGrain : IGrainWithIntegerKey
 [Alias("flag")]
 public interface IFlagGrain : IGrainWithStringKey
 {
-    /// <summary>The receipt if this flag id was already filed, so a retried submission is not filed twice.</summary>
+    /// <summary>The receipt if this flag id was already filed (at least assigned to a case), else null.</summary>
     [Alias("get-if-recorded"), ReadOnly]
     Task<FlagReceipt?> GetIfRecordedAsync();
 
-    [Alias("record-filed")]
-    Task<FlagReceipt> RecordFiledAsync(string reporterId, string caseId);
+    /// <summary>The case this flag was assigned to by an earlier attempt, if any: a retry goes there, nowhere else.</summary>
+    [Alias("assigned-case"), ReadOnly]
+    Task<string?> GetAssignedCaseAsync();
+
+    /// <summary>
+    /// Durably names the case this flag goes to, before that case is given the flag, so that a flag can only ever
+    /// be in the case its grain names (written only when the case changes).
+    /// </summary>
+    [Alias("assign-case")]
+    Task<FlagReceipt> AssignCaseAsync(string reporterId, string caseId);
 
     [Alias("get"), ReadOnly]
     Task<FlagReceipt> GetForReporterAsync(string reporterId);
@@ -43,9 +51,10 @@ public interface IFlagGrain : IGrainWithStringKey
 public interface ITargetGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Adds the flag to the target's open case, or opens a new case when there is none. A case never calls back
-    /// here: a resolved case refuses the flag and the target opens the next one, so the two never wait on each other.
+    /// The id of the target's open case, a new one when there is none or when the open one is
+    /// <paramref name="resolvedCaseId"/> (a case that just refused a flag because it was decided). A case never calls
+    /// back here, so the two never wait on each other.
     /// </summary>
-    [Alias("route")]
-    Task<CaseSummary> RouteAsync(CaseFlag flag);
+    [Alias("open-case")]
+    Task<string> GetOpenCaseAsync(string? resolvedCaseId);
 }

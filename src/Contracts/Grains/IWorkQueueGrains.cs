@@ -5,6 +5,8 @@ namespace OrleansSafety.Contracts.Grains;
 /// <summary>
 /// One partition of the case queue. A case lives in the partition its id hashes to; agents pick the best head
 /// across partitions. The partition is the only place a claim is granted, so no case is ever held twice.
+/// Reads and grants interleave with index writes: each runs in one synchronous turn and a write changes memory only
+/// after its row is durable, so they never see a half-applied change, and claims never queue behind database commits.
 /// </summary>
 [Alias("queue-partition")]
 public interface IQueuePartitionGrain : IGrainWithIntegerKey
@@ -20,7 +22,7 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     Task RemoveAsync(string caseId);
 
     /// <summary>The best claimable cases here, best first (lapsed leases count as claimable).</summary>
-    [Alias("peek")]
+    [Alias("peek"), AlwaysInterleave]
     Task<IReadOnlyList<CaseSummary>> PeekAsync(int count);
 
     /// <summary>
@@ -28,11 +30,15 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     /// <paramref name="minPriority"/> (the best head elsewhere); null otherwise. Each call hands out a different
     /// case, so agents claiming at once queue up here instead of all racing for the same head.
     /// </summary>
-    [Alias("claim-best")]
+    [Alias("claim-best"), AlwaysInterleave]
     Task<CaseSummary?> ClaimBestAsync(string agentId, DateTimeOffset leaseUntil, double minPriority);
 
-    [Alias("overview"), ReadOnly]
+    [Alias("overview"), AlwaysInterleave]
     Task<QueueOverview> GetOverviewAsync(int top);
+
+    /// <summary>The cases here whose lease <paramref name="agentId"/> holds now, with their lease ends.</summary>
+    [Alias("held-by"), AlwaysInterleave]
+    Task<IReadOnlyList<CaseSummary>> GetHeldByAsync(string agentId);
 }
 
 /// <summary>Reads across all partitions; stateless so dashboards polling it load no single grain.</summary>

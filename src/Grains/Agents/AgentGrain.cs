@@ -18,11 +18,33 @@ public sealed class AgentGrain(
 
     private readonly ModerationOptions _options = options.Value;
 
+    /// <summary>
+    /// Cases this agent holds, with the lease end the case granted; lapsed ones drop out by time alone. Not part of
+    /// the agent's stored state: the cases and their queue entries already record who holds them durably, so the
+    /// list is rebuilt from the queue partitions on activation, and claims, renewals, releases and decisions cost
+    /// the agent no write of its own.
+    /// </summary>
+    private readonly Dictionary<string, DateTimeOffset> _heldCases = new(StringComparer.Ordinal);
+
     private string AgentId => this.GetPrimaryKeyString();
 
     private AgentState S => state.State;
 
     private bool Exists => S.PasswordHash is not null;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!Exists)
+        {
+            return;
+        }
+        var held = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
+            .Select(p => GrainFactory.GetGrain<IQueuePartitionGrain>(p).GetHeldByAsync(AgentId)));
+        foreach (var summary in held.SelectMany(cases => cases).Where(c => c.LeaseUntil is not null))
+        {
+            _heldCases[summary.CaseId] = summary.LeaseUntil!.Value;
+        }
+    }
 
     public async Task<AgentProfile> CreateAsync(AgentRegistration registration)
     {
@@ -70,10 +92,10 @@ public sealed class AgentGrain(
     {
         RequireRole(AgentRoles.Agent);
         var now = clock.Now;
-        ForgetLapsed(S.Cases, now);
-        if (S.Cases.Count >= _options.MaxClaimsPerAgent)
+        ForgetLapsed(_heldCases, now);
+        if (_heldCases.Count >= _options.MaxClaimsPerAgent)
         {
-            throw ModerationException.Conflict($"You already hold {S.Cases.Count} cases; decide or release one first (at most {_options.MaxClaimsPerAgent}).");
+            throw ModerationException.Conflict($"You already hold {_heldCases.Count} cases; decide or release one first (at most {_options.MaxClaimsPerAgent}).");
         }
         var leaseUntil = now + _options.LeaseDuration;
         for (var round = 0; round < ClaimRounds; round++)
@@ -108,8 +130,7 @@ public sealed class AgentGrain(
             try
             {
                 var detail = await GrainFactory.GetGrain<ICaseGrain>(granted.CaseId).ClaimAsync(AgentId);
-                S.Cases[granted.CaseId] = detail.LeaseUntil ?? leaseUntil;
-                await state.WriteStateAsync();
+                _heldCases[granted.CaseId] = detail.LeaseUntil ?? leaseUntil;
                 return detail;
             }
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
@@ -124,8 +145,7 @@ public sealed class AgentGrain(
     {
         RequireRole(AgentRoles.Agent);
         var leaseUntil = await GrainFactory.GetGrain<ICaseGrain>(caseId).RenewAsync(AgentId);
-        S.Cases[caseId] = leaseUntil;
-        await state.WriteStateAsync();
+        _heldCases[caseId] = leaseUntil;
         return leaseUntil;
     }
 
@@ -133,16 +153,14 @@ public sealed class AgentGrain(
     {
         RequireRole(AgentRoles.Agent);
         await GrainFactory.GetGrain<ICaseGrain>(caseId).ReleaseAsync(AgentId);
-        S.Cases.Remove(caseId);
-        await state.WriteStateAsync();
+        _heldCases.Remove(caseId);
     }
 
     public async Task<DecisionView> DecideCaseAsync(string caseId, DecisionRequest decision)
     {
         RequireRole(AgentRoles.Agent);
         var result = await GrainFactory.GetGrain<ICaseGrain>(caseId).DecideAsync(AgentId, decision);
-        S.Cases.Remove(caseId);
-        await state.WriteStateAsync();
+        _heldCases.Remove(caseId);
         return result;
     }
 
@@ -214,7 +232,7 @@ public sealed class AgentGrain(
     private IAppealQueueGrain Appeals => GrainFactory.GetGrain<IAppealQueueGrain>(GrainKeys.AppealQueue);
 
     private AgentProfile Profile() =>
-        new(AgentId, S.Roles, S.Disabled, S.Cases.Where(c => c.Value > clock.Now).Select(c => c.Key).ToList(),
+        new(AgentId, S.Roles, S.Disabled, _heldCases.Where(c => c.Value > clock.Now).Select(c => c.Key).ToList(),
             S.Appeals.Where(a => a.Value > clock.Now).Select(a => a.Key).ToList(), S.CreatedAt);
 
     private static void ForgetLapsed(Dictionary<string, DateTimeOffset> held, DateTimeOffset now)

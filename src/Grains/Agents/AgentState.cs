@@ -14,8 +14,7 @@ public sealed class AgentState
 
     [Id(4)] public string? CreatedBy { get; set; }
 
-    /// <summary>Cases this agent holds, with the lease end the case granted. Lapsed ones drop out by time alone.</summary>
-    [Id(5)] public Dictionary<string, DateTimeOffset> Cases { get; set; } = new(StringComparer.Ordinal);
+    // Id 5 held the agent's claimed cases until they were derived from the queue index instead (AgentGrain).
 
     [Id(6)] public Dictionary<string, DateTimeOffset> Appeals { get; set; } = new(StringComparer.Ordinal);
 }

@@ -14,10 +14,6 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
         FlagRules.Validate(submission);
         var flagId = submission.FlagId ?? Identifiers.NewId("flag");
         var flagGrain = GrainFactory.GetGrain<IFlagGrain>(flagId);
-        if (submission.FlagId is not null && await flagGrain.GetIfRecordedAsync() is { } earlier)
-        {
-            return earlier; // a retry of a flag we already have
-        }
 
         var now = clock.Now;
         var target = submission.Target;
@@ -39,11 +35,36 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
 
         var accuracy = await GrainFactory.GetGrain<IUserGrain>(submission.ReporterId).GetReporterAccuracyAsync();
         var flag = new CaseFlag(flagId, submission.ReporterId, target, accusedUserId, submission.Reason, submission.Comment, evidence, accuracy, now);
-        var summary = await GrainFactory.GetGrain<ITargetGrain>(TargetGrain.KeyOf(target, accusedUserId)).RouteAsync(flag);
+        var targetGrain = GrainFactory.GetGrain<ITargetGrain>(TargetGrain.KeyOf(target, accusedUserId));
+        return await PlaceAsync(flag, flagGrain, targetGrain, submission.FlagId is null ? null : await flagGrain.GetAssignedCaseAsync());
+    }
 
-        // Recorded after the case has the flag: a crash in between leaves a flag the reporter can re-send with the
-        // same idempotency key (the case ignores the duplicate), never a receipt with no case behind it.
-        return await flagGrain.RecordFiledAsync(submission.ReporterId, summary.CaseId);
+    /// <summary>
+    /// Puts the flag in exactly one case. The flag grain names the case durably before the case is given the flag,
+    /// so a retry (same flag id) goes back to that case, which ignores a flag it already has, even once decided.
+    /// Only a case that refuses the flag because it was decided without it sends the flag on to the target's next
+    /// case. A crash at any step leaves at most a flag grain naming a case that lacks the flag, which the retry
+    /// completes; never a flag in two cases, never an acknowledged flag in none.
+    /// </summary>
+    private async Task<FlagReceipt> PlaceAsync(CaseFlag flag, IFlagGrain flagGrain, ITargetGrain targetGrain, string? caseId)
+    {
+        const int maxCases = 8; // a new case refuses only if decided between its creation and this flag: rare twice
+        string? refusedBy = null;
+        for (var attempt = 0; attempt < maxCases; attempt++)
+        {
+            caseId ??= await targetGrain.GetOpenCaseAsync(refusedBy);
+            var receipt = await flagGrain.AssignCaseAsync(flag.ReporterId, caseId);
+            try
+            {
+                await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
+                return await flagGrain.GetIfRecordedAsync() ?? receipt; // the case may have moved it to in_review
+            }
+            catch (ModerationException e) when (e.Error == ModerationError.Conflict)
+            {
+                (refusedBy, caseId) = (caseId, null); // decided meanwhile, without this flag
+            }
+        }
+        throw ModerationException.Unavailable("The target's cases kept closing while the flag was filed; retry it.");
     }
 
     public Task<FlagReceipt> GetStatusAsync(string flagId, string reporterId) =>

@@ -22,9 +22,11 @@ public sealed class FlagGrain(
 
     public Task<FlagReceipt?> GetIfRecordedAsync() => Task.FromResult(Recorded ? Receipt() : null);
 
-    public async Task<FlagReceipt> RecordFiledAsync(string reporterId, string caseId)
+    public Task<string?> GetAssignedCaseAsync() => Task.FromResult(state.State.CaseId);
+
+    public async Task<FlagReceipt> AssignCaseAsync(string reporterId, string caseId)
     {
-        if (!Recorded)
+        if (state.State.ReporterId != reporterId || state.State.CaseId != caseId)
         {
             state.State.ReporterId = reporterId;
             state.State.CaseId = caseId;

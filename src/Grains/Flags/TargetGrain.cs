@@ -11,24 +11,17 @@ public sealed class TargetState
 public sealed class TargetGrain(
     [PersistentState("target", ModerationSiloExtensions.StorageName)] IPersistentState<TargetState> state) : Grain, ITargetGrain
 {
-    public async Task<CaseSummary> RouteAsync(CaseFlag flag)
+    public async Task<string> GetOpenCaseAsync(string? resolvedCaseId)
     {
-        if (state.State.OpenCaseId is { } openCaseId)
+        if (state.State.OpenCaseId is { } openCaseId && openCaseId != resolvedCaseId)
         {
-            try
-            {
-                return await GrainFactory.GetGrain<ICaseGrain>(openCaseId).AddFlagAsync(flag);
-            }
-            catch (ModerationException e) when (e.Error == ModerationError.Conflict)
-            {
-                // That case was decided since: this flag starts the next one.
-            }
+            return openCaseId;
         }
         var caseId = Identifiers.NewId("case");
         state.State.OpenCaseId = caseId;
         state.State.CasesOpened++;
         await state.WriteStateAsync();
-        return await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
+        return caseId;
     }
 
     /// <summary>The grain key of a flag target: one per item, and for chat one per room and accused user.</summary>

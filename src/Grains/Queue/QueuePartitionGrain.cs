@@ -96,6 +96,15 @@ public sealed class QueuePartitionGrain(
         return Task.FromResult(new QueueOverview(open.Count, claimed, oldest, items));
     }
 
+    public Task<IReadOnlyList<CaseSummary>> GetHeldByAsync(string agentId)
+    {
+        var now = clock.Now;
+        return Task.FromResult<IReadOnlyList<CaseSummary>>(_entries.Values
+            .Where(e => e.IsClaimedAt(now) && e.Summary.ClaimedBy == agentId)
+            .Select(e => Present(e, now))
+            .ToList());
+    }
+
     private Task SweepAsync(CancellationToken cancellationToken)
     {
         ReopenLapsed(clock.Now);
