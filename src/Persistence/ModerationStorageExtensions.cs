@@ -77,11 +77,14 @@ public static class ModerationStorageExtensions
             sp.GetService<ILogger<PostgresChatJournal>>()));
         services.RemoveAll<IChatJournal>();
         services.AddSingleton<IChatJournal>(sp => sp.GetRequiredService<PostgresChatJournal>());
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ChatJournalLifecycle>();
 
-        services.TryAddSingleton(sp => new PostgresAuditLog(sp.GetRequiredService<ModerationDatabase>().DataSource));
+        services.TryAddSingleton(sp => new PostgresAuditLog(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.Audit,
+            sp.GetService<ILogger<PostgresAuditLog>>()));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GroupCommitLifecycle>();
 
         services.RemoveAll<IQueueIndexStore>();
         services.AddSingleton<IQueueIndexStore>(sp => new PostgresQueueIndexStore(sp.GetRequiredService<ModerationDatabase>().DataSource));

@@ -3,49 +3,58 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using OrleansSafety.Contracts.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// The audit log in PostgreSQL. Audit appends are rare next to chat (a few per moderation decision), so each is
-/// its own statement; <see cref="AppendAsync"/> completes once the row is committed.
+/// The audit log in PostgreSQL. Appends from every grain of the silo are group-committed like the chat journal's
+/// (a flag, a claim and a decision each append a row while their grains write state, so under load one commit
+/// carries many operations' rows); <see cref="AppendAsync"/> completes once its row is committed. Rows are
+/// idempotent by entry id, so a retried operation that appends again stores nothing new.
 /// </summary>
-public sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
+public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 {
     private const string Columns = "entry_id, at, action, actor_id, case_id, user_id, agent_id, room_id, appeal_id, details";
 
+    // One statement text whatever the batch size: ten array parameters, unnest() turns them into rows.
     private const string InsertSql = $"""
         INSERT INTO audit_log ({Columns})
-        VALUES (@entry_id, @at, @action, @actor_id, @case_id, @user_id, @agent_id, @room_id, @appeal_id, @details)
+        SELECT entry_id, at, action, actor_id, case_id, user_id, agent_id, room_id, appeal_id, details::jsonb
+        FROM unnest(@entry_ids, @ats, @actions, @actor_ids, @case_ids, @user_ids, @agent_ids, @room_ids, @appeal_ids, @details)
+            AS b ({Columns})
         ON CONFLICT (entry_id) DO NOTHING
         """;
+
+    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
 
     // One statement per combination of filters, built once: each names only the columns it filters on, so the
     // planner always sees the index it can use (a catch-all "@x IS NULL OR col = @x" can defeat cached plans).
     private static readonly string[] QuerySql = Enumerable.Range(0, 8).Select(BuildQuery).ToArray();
 
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitter<AuditEntry> _committer;
 
-    public async Task AppendAsync(AuditEntry entry)
+    public PostgresAuditLog(NpgsqlDataSource dataSource, AuditLogOptions? options = null, ILogger<PostgresAuditLog>? logger = null)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        _committer = new GroupCommitter<AuditEntry>(
+            "audit log",
+            options ?? new AuditLogOptions(),
+            InsertAsync,
+            (count, error) => new StorageFaultException($"The audit log could not store {count} entries.", error),
+            logger ?? (ILogger)NullLogger<PostgresAuditLog>.Instance);
+    }
+
+    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
+    internal long BatchesWritten => _committer.BatchesWritten;
+
+    public Task AppendAsync(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var command = _dataSource.CreateCommand(InsertSql);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<string>("entry_id", entry.EntryId));
-        parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", entry.At.ToUniversalTime()));
-        parameters.Add(new NpgsqlParameter<string>("action", entry.Action));
-        parameters.Add(new NpgsqlParameter<string>("actor_id", entry.ActorId));
-        parameters.Add(NullableText("case_id", entry.CaseId));
-        parameters.Add(NullableText("user_id", entry.UserId));
-        parameters.Add(NullableText("agent_id", entry.AgentId));
-        parameters.Add(NullableText("room_id", entry.RoomId));
-        parameters.Add(NullableText("appeal_id", entry.AppealId));
-        parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Jsonb)
-        {
-            Value = entry.Details is null ? DBNull.Value : JsonSerializer.Serialize(entry.Details),
-        });
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return _committer.AppendAsync(entry).AsTask();
     }
 
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query)
@@ -93,8 +102,58 @@ public sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
     public Task<TransparencyReport> GetTransparencyAsync(DateTimeOffset from, DateTimeOffset to) =>
         TransparencyQuery.RunAsync(_dataSource, from, to);
 
-    private static NpgsqlParameter<string?> NullableText(string name, string? value) =>
-        new(name, NpgsqlDbType.Text) { TypedValue = value };
+    /// <summary>Stops taking appends and completes once everything already queued has been written (or failed).</summary>
+    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+
+    /// <summary>Stops taking appends without waiting: what is queued is still written in the background.</summary>
+    public void Dispose() => _committer.Dispose();
+
+    private async Task<IReadOnlyDictionary<int, Exception>> InsertAsync(IReadOnlyList<AuditEntry> batch)
+    {
+        var count = batch.Count;
+        var entryIds = new string[count];
+        var ats = new DateTime[count];
+        var actions = new string[count];
+        var actorIds = new string[count];
+        var caseIds = new string?[count];
+        var userIds = new string?[count];
+        var agentIds = new string?[count];
+        var roomIds = new string?[count];
+        var appealIds = new string?[count];
+        var details = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var entry = batch[i];
+            entryIds[i] = entry.EntryId;
+            ats[i] = entry.At.UtcDateTime;
+            actions[i] = entry.Action;
+            actorIds[i] = entry.ActorId;
+            caseIds[i] = entry.CaseId;
+            userIds[i] = entry.UserId;
+            agentIds[i] = entry.AgentId;
+            roomIds[i] = entry.RoomId;
+            appealIds[i] = entry.AppealId;
+            details[i] = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details);
+        }
+
+        await using var command = _dataSource.CreateCommand(InsertSql);
+        var parameters = command.Parameters;
+        parameters.Add(TextArray("entry_ids", entryIds));
+        parameters.Add(new NpgsqlParameter<DateTime[]>("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = ats });
+        parameters.Add(TextArray("actions", actions));
+        parameters.Add(TextArray("actor_ids", actorIds));
+        parameters.Add(TextArray("case_ids", caseIds));
+        parameters.Add(TextArray("user_ids", userIds));
+        parameters.Add(TextArray("agent_ids", agentIds));
+        parameters.Add(TextArray("room_ids", roomIds));
+        parameters.Add(TextArray("appeal_ids", appealIds));
+        parameters.Add(TextArray("details", details));
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return NoneRefused;
+    }
+
+    private static NpgsqlParameter<string?[]> TextArray(string name, string?[] values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values };
 
     private static string BuildQuery(int mask)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -9,11 +8,11 @@ using OrleansSafety.Grains.Storage;
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// The chat journal in PostgreSQL, with group commit: appends from every room of the silo queue up, and a few
-/// writers each take whatever is queued (up to <see cref="ChatJournalOptions.MaxBatchSize"/>) and store it in one
-/// statement, one round trip and one commit. An append completes only once its batch has committed, and fails
-/// (never acknowledges) when its batch could not be stored. Per-message cost depends neither on a room's history
-/// nor on the number of rooms: one primary-key insert each, amortised round trip and fsync.
+/// The chat journal in PostgreSQL, with group commit (<see cref="GroupCommitter{T}"/>): appends from every room of
+/// the silo go out together, one statement, one round trip and one commit per batch. An append completes only once
+/// its batch has committed, and fails (never acknowledges) when its batch could not be stored. Per-message cost
+/// depends neither on a room's history nor on the number of rooms: one primary-key insert each, amortised round
+/// trip and fsync.
 /// </summary>
 /// <remarks>
 /// Inserts use ON CONFLICT DO NOTHING on (room_id, seq), so an append retried after a lost acknowledgement (or a
@@ -23,7 +22,7 @@ namespace OrleansSafety.Persistence;
 /// Binary COPY would be a little faster but cannot skip conflicts, so one re-sent row would fail its whole batch.
 /// Disposing completes the queue and waits until everything queued is written.
 /// </remarks>
-public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDisposable
+public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDisposable
 {
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so PostgreSQL
     // parses and plans it once per connection, and 6 parameters instead of 6 per row.
@@ -59,35 +58,24 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
 
     private const string LastSeqSql = "SELECT coalesce(max(seq), 0) FROM chat_messages WHERE room_id = @room_id";
 
+    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
+
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ChatJournalOptions _options;
-    private readonly ILogger _logger;
-    private readonly Channel<PendingAppend> _queue;
-    private readonly Task[] _writers;
-    private int _disposed;
-    private long _batchesWritten;
+    private readonly GroupCommitter<(string RoomId, ChatMessage Message)> _committer;
 
     public PostgresChatJournal(NpgsqlDataSource dataSource, ChatJournalOptions? options = null, ILogger<PostgresChatJournal>? logger = null)
     {
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-        _options = options ?? new ChatJournalOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Writers, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1);
-        _logger = logger ?? NullLogger<PostgresChatJournal>.Instance;
-        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(Math.Max(_options.QueueCapacity, _options.MaxBatchSize))
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = _options.Writers == 1,
-            SingleWriter = false,
-        });
-        // Task.Run: the journal is often first resolved inside a grain activation, and writer loops started there
-        // would capture that activation's scheduler.
-        _writers = Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(RunWriterAsync)).ToArray();
+        _committer = new GroupCommitter<(string, ChatMessage)>(
+            "chat journal",
+            options ?? new ChatJournalOptions(),
+            InsertAsync,
+            (count, error) => new ChatJournalException($"The chat journal could not store {count} message(s).", error),
+            logger ?? (ILogger)NullLogger<PostgresChatJournal>.Instance);
     }
 
     /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => Interlocked.Read(ref _batchesWritten);
+    internal long BatchesWritten => _committer.BatchesWritten;
 
     public ValueTask AppendAsync(string roomId, ChatMessage message)
     {
@@ -95,10 +83,7 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(message);
         // A row PostgreSQL would reject would fail every other message of its batch: refuse it here, alone.
         ChatRowValidator.ThrowIfUnstorable(roomId, message);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-        var pending = new PendingAppend(roomId, message);
-        return _queue.Writer.TryWrite(pending) ? new ValueTask(pending.Completion.Task) : EnqueueSlowlyAsync(pending);
+        return _committer.AppendAsync((roomId, message));
     }
 
     public async Task<IReadOnlyList<ChatMessage>> ReadAsync(string roomId, long? beforeSeq, int limit)
@@ -138,117 +123,16 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
     }
 
     /// <summary>Stops taking appends and completes once everything already queued has been written (or failed).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        Dispose();
-        await Task.WhenAll(_writers).ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _committer.DisposeAsync();
 
     /// <summary>
     /// Stops taking appends without waiting: what is queued is still written in the background. For containers
     /// disposed synchronously; <see cref="DisposeAsync"/> (which the silo's stop uses) also waits for the writes.
     /// </summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _queue.Writer.TryComplete();
-        }
-    }
+    public void Dispose() => _committer.Dispose();
 
-    private async ValueTask EnqueueSlowlyAsync(PendingAppend pending)
-    {
-        try
-        {
-            await _queue.Writer.WriteAsync(pending).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(PostgresChatJournal));
-        }
-        await pending.Completion.Task.ConfigureAwait(false);
-    }
-
-    private async Task RunWriterAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<PendingAppend>(_options.MaxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Whatever arrived while the previous batch was in flight goes out together: the busier the silo,
-            // the bigger the batches, and a lone message goes out at once.
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-            if (batch.Count > 0)
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-        }
-    }
-
-    /// <summary>Writes a batch and completes or fails each of its appends. Never throws.</summary>
-    private async Task WriteBatchAsync(List<PendingAppend> batch)
-    {
-        try
-        {
-            var taken = await InsertWithRetriesAsync(batch).ConfigureAwait(false);
-            Interlocked.Increment(ref _batchesWritten);
-            foreach (var pending in batch)
-            {
-                if (taken.Contains((pending.RoomId, pending.Message.Seq)))
-                {
-                    pending.Completion.TrySetException(new ChatJournalException(
-                        $"Seq {pending.Message.Seq} of room '{pending.RoomId}' is already held by another message; this one was not stored."));
-                }
-                else
-                {
-                    pending.Completion.TrySetResult();
-                }
-            }
-        }
-        catch (PostgresException ex) when (batch.Count > 1 && IsRowError(ex))
-        {
-            // Some row broke a constraint the validator does not know of: store the others one by one, so only
-            // the offending messages fail.
-            LogBatchSplit(ex, batch.Count);
-            foreach (var pending in batch)
-            {
-                await WriteBatchAsync([pending]).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            LogBatchFailed(ex, batch.Count);
-            var error = new ChatJournalException($"The chat journal could not store {batch.Count} message(s).", ex);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(error);
-            }
-        }
-    }
-
-    /// <returns>The (room, seq) pairs that were already held by a different message.</returns>
-    private async Task<HashSet<(string RoomId, long Seq)>> InsertWithRetriesAsync(List<PendingAppend> batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await InsertAsync(batch).ConfigureAwait(false);
-            }
-            catch (NpgsqlException ex) when (ex.IsTransient && attempt < _options.MaxAttempts)
-            {
-                // Safe to repeat: rows that did commit before the error are skipped by ON CONFLICT.
-                LogRetry(ex, batch.Count, attempt);
-                await Task.Delay(_options.RetryDelay * (1 << (attempt - 1))).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<HashSet<(string RoomId, long Seq)>> InsertAsync(List<PendingAppend> batch)
+    /// <returns>The appends whose seq was already held by a different message: those fail, the others are stored.</returns>
+    private async Task<IReadOnlyDictionary<int, Exception>> InsertAsync(IReadOnlyList<(string RoomId, ChatMessage Message)> batch)
     {
         var count = batch.Count;
         var roomIds = new string[count];
@@ -259,7 +143,7 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         var clientMessageIds = new string?[count];
         for (var i = 0; i < count; i++)
         {
-            var (roomId, message) = (batch[i].RoomId, batch[i].Message);
+            var (roomId, message) = batch[i];
             roomIds[i] = roomId;
             seqs[i] = message.Seq;
             userIds[i] = message.UserId;
@@ -276,13 +160,29 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("sent_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sentAts });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("client_message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = clientMessageIds });
         var taken = new HashSet<(string RoomId, long Seq)>();
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
-            taken.Add((reader.GetString(0), reader.GetInt64(1)));
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                taken.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
         }
-        return taken;
+        if (taken.Count == 0)
+        {
+            return NoneRefused;
+        }
+        var refused = new Dictionary<int, Exception>();
+        for (var i = 0; i < count; i++)
+        {
+            var (roomId, message) = batch[i];
+            if (taken.Contains((roomId, message.Seq)))
+            {
+                refused[i] = new ChatJournalException($"Seq {message.Seq} of room '{roomId}' is already held by another message; this one was not stored.");
+            }
+        }
+        return refused;
     }
+
 
     private static async Task<IReadOnlyList<ChatMessage>> ReadMessagesAsync(NpgsqlCommand command)
     {
@@ -298,28 +198,5 @@ public sealed partial class PostgresChatJournal : IChatJournal, IAsyncDisposable
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
         return messages;
-    }
-
-    /// <summary>Errors caused by a row's data (SQLSTATE classes 22 and 23), not by the connection or the schema.</summary>
-    private static bool IsRowError(PostgresException ex) =>
-        ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat journal batch of {Count} failed on attempt {Attempt}; retrying")]
-    private partial void LogRetry(Exception exception, int count, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat journal batch of {Count} was rejected by a row; writing its messages one by one")]
-    private partial void LogBatchSplit(Exception exception, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Chat journal could not store a batch of {Count} message(s); their appends fail")]
-    private partial void LogBatchFailed(Exception exception, int count);
-
-    private sealed class PendingAppend(string roomId, ChatMessage message)
-    {
-        public string RoomId { get; } = roomId;
-
-        public ChatMessage Message { get; } = message;
-
-        // Continuations run elsewhere than on the writer, which must get on with the next batch.
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -16,27 +16,22 @@ public sealed class PostgresStorageOptions
     public int MaxPoolSize { get; set; } = 16;
 
     public ChatJournalOptions Journal { get; set; } = new();
+
+    public AuditLogOptions Audit { get; set; } = new();
 }
 
-/// <summary>Group commit of <see cref="PostgresChatJournal"/>.</summary>
-public sealed class ChatJournalOptions
+/// <summary>Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal").</summary>
+public sealed class ChatJournalOptions : GroupCommitOptions;
+
+/// <summary>
+/// Group commit of <see cref="PostgresAuditLog"/> (section "Storage:Audit"). Audit rows come a few per flag, claim
+/// and decision from many grains at once; batching them saves a commit per operation under load.
+/// </summary>
+public sealed class AuditLogOptions : GroupCommitOptions
 {
-    /// <summary>Most messages written in one round trip.</summary>
-    public int MaxBatchSize { get; set; } = 2000;
-
-    /// <summary>
-    /// Batches in flight at once (each holds one pooled connection while it writes). One keeps batches largest and
-    /// is cheapest per message on a 2-core silo (docs/BENCHMARKS.md, bench-exp-writers: +16 % chat per core-second
-    /// over two); raise it when a commit takes longer than a batch takes to fill (slow disk, many cores).
-    /// </summary>
-    public int Writers { get; set; } = 1;
-
-    /// <summary>Messages waiting for a writer; past this, appends wait for room (back-pressure).</summary>
-    public int QueueCapacity { get; set; } = 20_000;
-
-    /// <summary>Tries per batch when the error is transient (connection lost, failover); appends are idempotent.</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Wait before the second try; doubles for each further one.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    public AuditLogOptions()
+    {
+        MaxBatchSize = 500;
+        QueueCapacity = 10_000;
+    }
 }

@@ -8,7 +8,7 @@ namespace OrleansSafety.Persistence.Tests;
 public sealed class AuditLogTests(PostgresServer server) : IAsyncLifetime
 {
     private TestDatabase _db = null!;
-    private PostgresAuditLog _log = null!;
+    private IAuditLog _log = null!;
 
     public async Task InitializeAsync()
     {
@@ -16,7 +16,27 @@ public sealed class AuditLogTests(PostgresServer server) : IAsyncLifetime
         _log = new PostgresAuditLog(_db.DataSource);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await ((PostgresAuditLog)_log).DisposeAsync();
+
+    /// <summary>Many grains appending at once share commits, and every append is stored exactly once.</summary>
+    [Fact]
+    public async Task Concurrent_appends_are_group_committed_and_each_stored_once()
+    {
+        var at = new DateTimeOffset(2026, 2, 1, 12, 0, 0, TimeSpan.Zero);
+        var entries = Enumerable.Range(0, 400)
+            .Select(i => new AuditEntry($"burst-{i}", at.AddMilliseconds(i), AuditActions.FlagReceived, "reporter", CaseId: "case-burst",
+                Details: new Dictionary<string, string> { ["i"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .ToList();
+        await using var log = new PostgresAuditLog(_db.DataSource);
+
+        // Each entry twice, as retried operations do: the second copy stores nothing, in the same batch or later.
+        await Task.WhenAll(entries.Concat(entries).Select(log.AppendAsync));
+
+        var stored = await log.QueryAsync(new AuditQuery("case-burst", null, null, 1000));
+        Assert.Equal(entries.Select(e => e.EntryId).Order(StringComparer.Ordinal), stored.Select(e => e.EntryId).Order(StringComparer.Ordinal));
+        Assert.All(stored, e => Assert.Equal(e.EntryId, "burst-" + e.Details!["i"]));
+        Assert.InRange(log.BatchesWritten, 1, entries.Count - 1);
+    }
 
     [Fact]
     public async Task Appending_the_same_entry_id_twice_keeps_the_first()

@@ -42,7 +42,7 @@ public sealed class WiringTests(PostgresServer server)
         Assert.IsType<PostgresAuditLog>(services.GetRequiredService<IAuditLog>());
         Assert.Single(silo.Services, d => d.ServiceType == typeof(IChatJournal));
         Assert.Single(silo.Services, d => d.ImplementationType == typeof(SiloStartupMigration));
-        Assert.Single(silo.Services, d => d.ImplementationType == typeof(ChatJournalLifecycle));
+        Assert.Single(silo.Services, d => d.ImplementationType == typeof(GroupCommitLifecycle));
         Assert.Contains(silo.Services, IsModerationGrainStorage);
 
         // Grain state goes through the process's pool, in Orleans' binary format rather than the silo default.
@@ -83,14 +83,14 @@ public sealed class WiringTests(PostgresServer server)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Migration_runs_first_and_the_journal_flushes_after_grains_deactivate(bool migrateOnStart)
+    public void Migration_runs_first_and_the_group_commits_flush_after_grains_deactivate(bool migrateOnStart)
     {
         using var database = new ModerationDatabase("Host=127.0.0.1;Database=x");
         var lifecycle = new RecordingLifecycle();
 
         new SiloStartupMigration(database, new SchemaMigrator(), Options.Create(
             new PostgresStorageOptions { MigrateOnStart = migrateOnStart })).Participate(lifecycle);
-        new ChatJournalLifecycle(new PostgresChatJournal(database.DataSource)).Participate(lifecycle);
+        new GroupCommitLifecycle(new PostgresChatJournal(database.DataSource), new PostgresAuditLog(database.DataSource)).Participate(lifecycle);
 
         if (migrateOnStart)
         {
@@ -102,7 +102,7 @@ public sealed class WiringTests(PostgresServer server)
             Assert.DoesNotContain(lifecycle.Subscriptions, s => s.Name == nameof(SiloStartupMigration));
         }
         // Stops run from the highest stage down: grains deactivate at GrainDeactivation, long before this.
-        Assert.Contains((nameof(ChatJournalLifecycle), ServiceLifecycleStage.RuntimeStorageServices), lifecycle.Subscriptions);
+        Assert.Contains((nameof(GroupCommitLifecycle), ServiceLifecycleStage.RuntimeStorageServices), lifecycle.Subscriptions);
         Assert.True(ServiceLifecycleStage.RuntimeStorageServices < ServiceLifecycleStage.GrainDeactivation);
     }
 
