@@ -94,8 +94,15 @@ public sealed class FlagTests(ModerationCluster cluster)
         var agent = await _s.NewAgentAsync();
         await _s.ClaimAsync(agent, caseId);
         Assert.Equal(FlagStatus.InReview, (await _s.Desk.GetStatusAsync(receipt.FlagId, reporter)).Status);
+
+        // A flag joining the case while an agent has it is in review from the start.
+        var lateReporter = Scenario.NewId("rep");
+        var late = await _s.FlagMessageAsync(lateReporter, room, await _s.PostAsync(room, accused, "worse"));
+        Assert.Equal(FlagStatus.InReview, late.Status);
+
         await _s.Agent(agent).DecideCaseAsync(caseId, new DecisionRequest(CaseOutcome.Violation, null, null, null));
         Assert.Equal(FlagStatus.ActionTaken, (await _s.Desk.GetStatusAsync(receipt.FlagId, reporter)).Status);
+        Assert.Equal(FlagStatus.ActionTaken, (await _s.Desk.GetStatusAsync(late.FlagId, lateReporter)).Status);
     }
 
     [Fact]

@@ -16,6 +16,13 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("summary"), ReadOnly]
     Task<CaseSummary> GetSummaryAsync();
 
+    /// <summary>
+    /// The status of one of this case's flags as its reporter sees it, derived from the case (received, in review
+    /// once claimed, then the decision's outcome); null when the case does not have that flag.
+    /// </summary>
+    [Alias("flag-receipt"), ReadOnly]
+    Task<FlagReceipt?> GetFlagReceiptAsync(string flagId);
+
     /// <summary>Called by the work queue, which has already made sure no one else holds the case.</summary>
     [Alias("claim")]
     Task<CaseDetail> ClaimAsync(string agentId);

@@ -38,9 +38,6 @@ public interface IFlagGrain : IGrainWithStringKey
 
     [Alias("get"), ReadOnly]
     Task<FlagReceipt> GetForReporterAsync(string reporterId);
-
-    [Alias("set-status")]
-    Task SetStatusAsync(FlagStatus status);
 }
 
 /// <summary>

@@ -74,10 +74,6 @@ public sealed class CaseGrain(
             await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId)
                 .RecordCaseOpenedAsync(new CaseHistoryEntry(CaseId, S.Target!.Type, flag.Reason, S.CreatedAt, null, null));
         }
-        if (S.EverClaimed)
-        {
-            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(FlagStatus.InReview);
-        }
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.FlagReceived, AuditTrail.Reporter, flag.FiledAt,
             entryId: $"audit_flag_{flag.FlagId}", caseId: CaseId, userId: S.AccusedUserId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Reason] = WireNames.ToWire(flag.Reason) }));
@@ -102,6 +98,25 @@ public sealed class CaseGrain(
         return Task.FromResult(Summary(clock.Now));
     }
 
+    public Task<FlagReceipt?> GetFlagReceiptAsync(string flagId)
+    {
+        if (S.Flags.Find(f => f.FlagId == flagId) is not { } flag)
+        {
+            return Task.FromResult<FlagReceipt?>(null);
+        }
+        var receipt = S.Decision switch
+        {
+            { Overturned: true } decision => new FlagReceipt(flagId, FlagStatus.NoViolation, S.OverturnedAt ?? decision.DecidedAt),
+            { Outcome: CaseOutcome.Violation } decision => new FlagReceipt(flagId, FlagStatus.ActionTaken, decision.DecidedAt),
+            { } decision => new FlagReceipt(flagId, FlagStatus.NoViolation, decision.DecidedAt),
+            null when S.EverClaimed => new FlagReceipt(flagId, FlagStatus.InReview, Later(S.FirstClaimedAt ?? flag.FiledAt, flag.FiledAt)),
+            null => new FlagReceipt(flagId, FlagStatus.Received, flag.FiledAt),
+        };
+        return Task.FromResult<FlagReceipt?>(receipt);
+
+        static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    }
+
     public async Task<CaseDetail> ClaimAsync(string agentId)
     {
         RequireExists();
@@ -116,7 +131,7 @@ public sealed class CaseGrain(
         {
             throw ModerationException.Conflict("Another agent holds this case.");
         }
-        var firstClaim = !S.EverClaimed;
+        S.FirstClaimedAt ??= now;
         S.Status = CaseStatus.Claimed;
         S.ClaimedBy = agentId;
         S.LeaseUntil = now + _options.LeaseDuration;
@@ -124,10 +139,6 @@ public sealed class CaseGrain(
         await state.WriteStateAsync();
         await SyncQueueAsync(now);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseClaimed, agentId, now, caseId: CaseId, userId: S.AccusedUserId, agentId: agentId));
-        if (firstClaim)
-        {
-            await Task.WhenAll(S.Flags.Select(f => GrainFactory.GetGrain<IFlagGrain>(f.FlagId).SetStatusAsync(FlagStatus.InReview)));
-        }
         return await GetDetailAsync();
     }
 
@@ -219,11 +230,8 @@ public sealed class CaseGrain(
         var sanction = await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId).ApplyVerdictAsync(verdict);
         S.Decision = decision with { Sanction = sanction };
 
-        await Task.WhenAll(S.Flags.Select(async flag =>
-        {
-            await GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, violation);
-            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(violation ? FlagStatus.ActionTaken : FlagStatus.NoViolation);
-        }));
+        await Task.WhenAll(S.Flags.Select(flag =>
+            GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, violation)));
         await Partition.RemoveAsync(CaseId);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseDecided, decision.DecidedBy, decision.DecidedAt,
             entryId: $"audit_decided_{CaseId}", caseId: CaseId, userId: S.AccusedUserId, agentId: decision.DecidedBy,
@@ -269,13 +277,11 @@ public sealed class CaseGrain(
             return;
         }
         S.OverturnedByAppeal = appealId;
+        S.OverturnedAt = clock.Now;
         S.Decision = S.Decision with { Overturned = true };
         await state.WriteStateAsync();
-        await Task.WhenAll(S.Flags.Select(async flag =>
-        {
-            await GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false);
-            await GrainFactory.GetGrain<IFlagGrain>(flag.FlagId).SetStatusAsync(FlagStatus.NoViolation);
-        }));
+        await Task.WhenAll(S.Flags.Select(flag =>
+            GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false)));
     }
 
     /// <summary>Returns a claim whose lease ran out to the queue, audited once. True when it changed anything.</summary>

@@ -37,6 +37,11 @@ public sealed class CaseState
 
     /// <summary>The agent's explicit sanction, kept (durably) only until the user grain has applied it.</summary>
     [Id(13)] public SanctionSpec? PendingSanction { get; set; }
+
+    /// <summary>When an agent first claimed the case: its flags have been in review since (or since they came).</summary>
+    [Id(14)] public DateTimeOffset? FirstClaimedAt { get; set; }
+
+    [Id(15)] public DateTimeOffset? OverturnedAt { get; set; }
 }
 
 /// <summary>One flag in a case. The reporter id stays inside the case grain; agents see only the alias.</summary>

@@ -56,8 +56,9 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
             var receipt = await flagGrain.AssignCaseAsync(flag.ReporterId, caseId);
             try
             {
-                await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
-                return await flagGrain.GetIfRecordedAsync() ?? receipt; // the case may have moved it to in_review
+                var caseGrain = GrainFactory.GetGrain<ICaseGrain>(caseId);
+                await caseGrain.AddFlagAsync(flag);
+                return await caseGrain.GetFlagReceiptAsync(flag.FlagId) ?? receipt; // in review when the case is
             }
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
             {

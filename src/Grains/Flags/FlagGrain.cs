@@ -7,8 +7,9 @@ public sealed class FlagState
 
     [Id(1)] public string? CaseId { get; set; }
 
-    [Id(2)] public FlagStatus Status { get; set; }
+    // Id 2 held the flag's status until it was derived from its case (ICaseGrain.GetFlagReceiptAsync).
 
+    /// <summary>When the flag was assigned to its case.</summary>
     [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
 }
 
@@ -20,7 +21,7 @@ public sealed class FlagGrain(
 
     private bool Recorded => state.State.ReporterId is not null;
 
-    public Task<FlagReceipt?> GetIfRecordedAsync() => Task.FromResult(Recorded ? Receipt() : null);
+    public async Task<FlagReceipt?> GetIfRecordedAsync() => Recorded ? await ReceiptAsync() : null;
 
     public Task<string?> GetAssignedCaseAsync() => Task.FromResult(state.State.CaseId);
 
@@ -33,31 +34,24 @@ public sealed class FlagGrain(
             state.State.UpdatedAt = clock.Now;
             await state.WriteStateAsync();
         }
-        return Receipt();
+        return new FlagReceipt(FlagId, FlagStatus.Received, state.State.UpdatedAt);
     }
 
-    public Task<FlagReceipt> GetForReporterAsync(string reporterId)
+    public async Task<FlagReceipt> GetForReporterAsync(string reporterId)
     {
         // Anyone but the reporter is told the flag does not exist: its existence is the reporter's business.
         if (!Recorded || state.State.ReporterId != reporterId)
         {
             throw ModerationException.NotFound("No flag with that id was filed by this reporter.");
         }
-        return Task.FromResult(Receipt());
+        return await ReceiptAsync();
     }
 
-    public async Task SetStatusAsync(FlagStatus status)
-    {
-        // Statuses only move forward, except that an overturned decision turns action_taken into no_violation.
-        var allowed = status > state.State.Status || (state.State.Status == FlagStatus.ActionTaken && status == FlagStatus.NoViolation);
-        if (!allowed)
-        {
-            return;
-        }
-        state.State.Status = status;
-        state.State.UpdatedAt = clock.Now;
-        await state.WriteStateAsync();
-    }
-
-    private FlagReceipt Receipt() => new(FlagId, state.State.Status, state.State.UpdatedAt);
+    /// <summary>
+    /// The status comes from the case, which changes it for all its flags at once (claim, decision, overturn)
+    /// without writing each flag. Until the case has the flag (an attempt that died in between) it is "received".
+    /// </summary>
+    private async Task<FlagReceipt> ReceiptAsync() =>
+        await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId!).GetFlagReceiptAsync(FlagId)
+        ?? new FlagReceipt(FlagId, FlagStatus.Received, state.State.UpdatedAt);
 }
