@@ -2,7 +2,8 @@
 # Runs the benchmark figures of docs/BENCHMARKS.md on this machine and writes their reports and plots
 # (bench-<figure>.json / .txt / -*.png) into OUT (default docs/images).
 #
-#   scripts/bench.sh [FIGURE...]      FIGURE: main steady rooms history orleans scale memory   (default: all)
+#   scripts/bench.sh [FIGURE...]      FIGURE: main steady chat80 flag80 rooms history orleans scale memory
+#                                     (default: all)
 #
 # Each figure gets a fresh cluster (Release builds: PostgreSQL from scripts/pg-start.sh, silo processes, a gateway
 # in client mode; see scripts/bench-cluster.sh) and one run of the load tool, which measures the ceilings it compares
@@ -16,7 +17,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 SCALE="${BENCH_SCALE:-1}"
 FIGURES=("$@")
-[ ${#FIGURES[@]} -eq 0 ] && FIGURES=(main steady rooms history orleans scale memory)
+[ ${#FIGURES[@]} -eq 0 ] && FIGURES=(main steady chat80 flag80 rooms history orleans scale memory)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
@@ -105,6 +106,22 @@ for figure in "${FIGURES[@]}"; do
         tool steady --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
             --duration "$(secs 30)" --chat-rate 1000 --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 \
             --think-ms 200 --appeal-share 0.5
+        bench_cluster_down
+        ;;
+    chat80)
+        # The chat target as stated: the peak, then chat alone at 80 % of it (open loop), nothing else running.
+        bench_cluster_up 1 "$WORK/chat80"
+        tool chat80 --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+            --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
+            --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0
+        bench_cluster_down
+        ;;
+    flag80)
+        # The flag target as stated: flag → claimable while chat runs at 80 % of the peak (10 flags/s, no agents).
+        bench_cluster_up 1 "$WORK/flag80"
+        tool flag80 --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+            --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
+            --flag-rate 10 --boot-rate 0 --agents 0 --seniors 0
         bench_cluster_down
         ;;
     rooms)

@@ -111,6 +111,10 @@ public static class ModerationStorageExtensions
     /// <summary>The options and the one pool of the process, shared by a co-hosted silo and client.</summary>
     private static void AddDatabase(IServiceCollection services, IConfiguration configuration)
     {
+        // A database exception a silo cannot catch in a grain call filter (a grain failing to read its state while
+        // activating) travels to the caller: serialize it as an exception (type, message) rather than failing with
+        // CodecNotFoundException, so the gateway can tell a storage fault (503, retry) from a bug.
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         var section = configuration.GetSection(PostgresStorageOptions.SectionName);
         services.AddOptions<PostgresStorageOptions>().Bind(section);
         services.TryAddSingleton(sp => new ModerationDatabase(

@@ -20,6 +20,9 @@ public sealed class ExceptionMappingTests(GatewayFactory factory)
         { new SiloUnavailableException(), 503, "unavailable" },
         { new TimeoutException("response timed out"), 503, "unavailable" },
         { new GatewayTooBusyException(), 503, "unavailable" },
+        // A silo failed with a database exception: while activating a grain (the storage read), or one it could not send.
+        { new OrleansException("Error from storage provider during ReadStateAsync", new Npgsql.NpgsqlException("Failed to connect")), 503, "unavailable" },
+        { new Orleans.Serialization.CodecNotFoundException("Could not find a codec for type Npgsql.PostgresException."), 503, "unavailable" },
         { new BadHttpRequestException("too big", 413), 413, "payload-too-large" },
         { new System.Text.Json.JsonException("bad", "$.reason", 1, 2), 400, "validation" },
     };

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
 using OrleansSafety.Gateway.Json;
 
 namespace OrleansSafety.Gateway.Errors;
@@ -59,6 +61,13 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
         BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
         BadHttpRequestException bad => FromBadRequest(bad),
         JsonException json => FromJson(json),
+        _ when IsStorageFault(exception) => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Storage is unavailable.",
+            Detail = "The request was not completed; retry after the time given in Retry-After (with the same Idempotency-Key).",
+            Type = Problems.Type("unavailable"),
+        },
         TimeoutException or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException
             or ClientNotAvailableException or OrleansLifecycleCanceledException => new ProblemDetails
             {
@@ -74,6 +83,17 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
             Detail = "The gateway failed unexpectedly; the error has been logged.",
             Type = Problems.Type("internal"),
         },
+    };
+
+    /// <summary>
+    /// A database fault that reached the gateway without the silos' storage-fault filter (a grain failing to load its
+    /// state while activating), or one the silo could not even serialize (<see cref="CodecNotFoundException"/>).
+    /// </summary>
+    private static bool IsStorageFault(Exception exception) => exception switch
+    {
+        DbException or CodecNotFoundException => true,
+        { InnerException: { } inner } => IsStorageFault(inner),
+        _ => false,
     };
 
     private static ProblemDetails FromModeration(ModerationException m)

@@ -203,9 +203,19 @@ public sealed class CaseGrain(
         S.PendingSanction = decision.Outcome == CaseOutcome.Violation ? decision.Sanction : null;
         await state.WriteStateAsync();
         // From here the decision is durable. If its effects cannot all be applied now (a grain on a dead silo,
-        // storage down), a reminder keeps retrying them; the agent's own retry also finishes them.
-        await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        await ApplyDecisionEffectsAsync();
+        // storage down), a reminder keeps retrying them, and the agent's own retry also finishes them. If this
+        // silo dies before either, the case's queue entry (still claimed) lapses back within a lease and the case,
+        // reactivated to hear it, finishes them. Registering the reminder only on failure spares every decision
+        // a reminder write and delete.
+        try
+        {
+            await ApplyDecisionEffectsAsync();
+        }
+        catch (Exception)
+        {
+            await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            throw;
+        }
         return S.Decision;
     }
 
@@ -246,10 +256,7 @@ public sealed class CaseGrain(
         S.EffectsPending = false;
         S.PendingSanction = null;
         await state.WriteStateAsync();
-        if (await this.GetReminder(EffectsReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        // A reminder registered after an earlier failure removes itself at its next tick (ReceiveReminder).
     }
 
     public async Task<IReadOnlyList<RevealedReporter>> RevealReportersAsync(string adminId, string why)

@@ -39,7 +39,7 @@ public static class TargetEvaluator
                 var at = chatShare is { } share ? string.Create(c, $" at {share:P0} of peak") : "";
                 report.Targets.Add(new($"chat p99 ≤ 25 ms{at}", string.Create(c, $"p99 {chat.P99Ms:0.0} ms at {chat.PerSecond:0}/s"), chatShare is null ? null : chat.P99Ms <= 25));
             }
-            if (mixed.Op("flag") is { } flag)
+            if (mixed.Op("flag") is { Ok: > 0 } flag)
             {
                 report.Targets.Add(new("flag → claimable p99 ≤ 100 ms", string.Create(c, $"p99 {flag.P99Ms:0.0} ms at {flag.PerSecond:0.#}/s"), flag.P99Ms <= 100));
             }
