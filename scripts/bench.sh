@@ -108,20 +108,15 @@ for figure in "${FIGURES[@]}"; do
             --think-ms 200 --appeal-share 0.5
         bench_cluster_down
         ;;
-    chat80)
-        # The chat target as stated: the peak, then chat alone at 80 % of it (open loop), nothing else running.
-        bench_cluster_up 1 "$WORK/chat80"
-        tool chat80 --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+    chat80 | flag80)
+        # The chat and flag targets as stated: the peak, then chat at 80 % of it (open loop) with nothing else
+        # (chat80), or with 10 flags/s and no agents, so that flag → claimable is all that is measured (flag80).
+        flag_rate=0
+        [ "$figure" = flag80 ] && flag_rate=10
+        bench_cluster_up 1 "$WORK/$figure"
+        tool "$figure" --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
             --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
-            --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0
-        bench_cluster_down
-        ;;
-    flag80)
-        # The flag target as stated: flag → claimable while chat runs at 80 % of the peak (10 flags/s, no agents).
-        bench_cluster_up 1 "$WORK/flag80"
-        tool flag80 --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
-            --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
-            --flag-rate 10 --boot-rate 0 --agents 0 --seniors 0
+            --flag-rate "$flag_rate" --boot-rate 0 --agents 0 --seniors 0
         bench_cluster_down
         ;;
     rooms)

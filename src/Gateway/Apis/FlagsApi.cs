@@ -21,11 +21,13 @@ public static class FlagsApi
             .ValidateRouteIds();
 
         // Order matters: the body is validated, then the idempotency key, then the reporter's limit is charged,
-        // so that neither a malformed flag nor a refused one costs the reporter a permit or reaches a grain.
+        // so that neither a malformed flag nor a refused one costs the reporter a permit or reaches a grain (a refused
+        // retry of an already recorded flag is let through: it is answered with that flag).
         flags.MapPost("/", FileFlag)
             .WithName("FileFlag")
             .WithSummary("Flag an item. Chat flags freeze the room's chat around the message as evidence.")
-            .WithDescription("Reporters may file at most 30 flags per 10 minutes (configurable); past that the answer is 429 with Retry-After and nothing is recorded.")
+            .WithDescription("Reporters may file at most 30 flags per 10 minutes (configurable); past that the answer is 429 with Retry-After and nothing is recorded, "
+                + "except for a retry (same Idempotency-Key) of a flag already recorded, which is answered with that flag.")
             .ValidateBody<FlagRequest>()
             .ValidateIdempotencyKey()
             .RequireReporterRateLimit()
