@@ -70,20 +70,8 @@ public sealed class FlagsTests(GatewayFactory factory)
         var owner = Ids.New("owner");
         var key = Ids.New("key");
 
-        async Task<string> File(HttpClient client)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/flags")
-            {
-                Content = JsonContent.Create(new
-                {
-                    reporterId,
-                    target = new { type = "user_profile", id = "profile-" + owner, ownerId = owner, content = new { text = "fake staff" } },
-                    reason = "impersonation",
-                }),
-            };
-            request.Headers.Add("Idempotency-Key", key);
-            return (await (await client.SendAsync(request)).ShouldBe(HttpStatusCode.Accepted)).Str("flagId");
-        }
+        async Task<string> File(HttpClient client) =>
+            (await (await client.PostProfileFlagAsync(reporterId, owner, key)).ShouldBe(HttpStatusCode.Accepted)).Str("flagId");
 
         var first = await File(backend);
         Assert.Equal(first, await File(backend));

@@ -11,10 +11,7 @@ public sealed class RateLimitTests(GatewayFactory factory)
     {
         using var backend = factory.Backend();
         var reporterId = Ids.New("eager-reporter");
-        for (var i = 0; i < 30; i++)
-        {
-            await backend.FlagProfileAsync(reporterId, Ids.New("owner"));
-        }
+        await FileFlagsAsync(backend, reporterId, 30);
 
         var lastOwner = Ids.New("owner");
         var response = await backend.PostAsJsonAsync("/api/v1/flags", new
@@ -64,30 +61,23 @@ public sealed class RateLimitTests(GatewayFactory factory)
     {
         using var backend = factory.Backend();
         var reporterId = Ids.New("retrying-reporter");
-        for (var i = 0; i < 29; i++)
-        {
-            await backend.FlagProfileAsync(reporterId, Ids.New("owner"));
-        }
+        await FileFlagsAsync(backend, reporterId, 29);
         var ownerId = Ids.New("owner");
-        async Task<HttpResponseMessage> FileWithKey(string key)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/flags")
-            {
-                Content = JsonContent.Create(new
-                {
-                    reporterId,
-                    target = new { type = "user_profile", id = "profile-" + ownerId, ownerId, content = new { text = "x" } },
-                    reason = "spam",
-                }),
-            };
-            request.Headers.Add("Idempotency-Key", key);
-            return await backend.SendAsync(request);
-        }
+        Task<HttpResponseMessage> FileWithKey(string key) => backend.PostProfileFlagAsync(reporterId, ownerId, key, reason: "spam");
 
         var thirtieth = (await (await FileWithKey("last-one")).ShouldBe(HttpStatusCode.Accepted)).Str("flagId");
 
         var retry = await (await FileWithKey("last-one")).ShouldBe(HttpStatusCode.Accepted);
         Assert.Equal(thirtieth, retry.Str("flagId"));
         await (await FileWithKey("another-one")).ShouldBeProblem(HttpStatusCode.TooManyRequests);
+    }
+
+    /// <summary>Files <paramref name="count"/> accepted flags from the reporter, each about a different owner.</summary>
+    private static async Task FileFlagsAsync(HttpClient backend, string reporterId, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await backend.FlagProfileAsync(reporterId, Ids.New("owner"));
+        }
     }
 }

@@ -6,9 +6,12 @@ namespace OrleansSafety.Contracts.Grains;
 [Alias("case")]
 public interface ICaseGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a flag: the first one opens the case. Refused with Conflict once the case is resolved.</summary>
+    /// <summary>
+    /// Adds a flag (the first one opens the case) and answers its receipt. Refused with Conflict once the case is
+    /// resolved, unless the case already has the flag (a retry).
+    /// </summary>
     [Alias("add-flag")]
-    Task<CaseSummary> AddFlagAsync(CaseFlag flag);
+    Task<FlagReceipt> AddFlagAsync(CaseFlag flag);
 
     [Alias("detail"), ReadOnly]
     Task<CaseDetail> GetDetailAsync();

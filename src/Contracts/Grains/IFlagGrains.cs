@@ -34,7 +34,7 @@ public interface IFlagGrain : IGrainWithStringKey
     /// be in the case its grain names (written only when the case changes).
     /// </summary>
     [Alias("assign-case")]
-    Task<FlagReceipt> AssignCaseAsync(string reporterId, string caseId);
+    Task AssignCaseAsync(string reporterId, string caseId);
 
     [Alias("get"), ReadOnly]
     Task<FlagReceipt> GetForReporterAsync(string reporterId);

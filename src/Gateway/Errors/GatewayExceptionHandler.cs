@@ -50,17 +50,6 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
 
     internal static ProblemDetails Map(Exception exception) => exception switch
     {
-        ModerationException { Error: ModerationError.Unavailable } => new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Storage is unavailable.",
-            Detail = "Nothing was recorded; retry after the time given in Retry-After (with the same Idempotency-Key).",
-            Type = Problems.Type("unavailable"),
-        },
-        ModerationException m => FromModeration(m),
-        BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
-        BadHttpRequestException bad => FromBadRequest(bad),
-        JsonException json => FromJson(json),
         _ when IsStorageFault(exception) => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
@@ -68,6 +57,10 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
             Detail = "The request was not completed; retry after the time given in Retry-After (with the same Idempotency-Key).",
             Type = Problems.Type("unavailable"),
         },
+        ModerationException m => FromModeration(m),
+        BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
+        BadHttpRequestException bad => FromBadRequest(bad),
+        JsonException json => FromJson(json),
         TimeoutException or OrleansMessageRejectionException or GatewayTooBusyException or ConnectionFailedException
             or ClientNotAvailableException or OrleansLifecycleCanceledException => new ProblemDetails
             {
@@ -86,11 +79,13 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
     };
 
     /// <summary>
-    /// A database fault that reached the gateway without the silos' storage-fault filter (a grain failing to load its
-    /// state while activating), or one the silo could not even serialize (<see cref="CodecNotFoundException"/>).
+    /// Storage that did not confirm a change: reported by the silos' storage-fault filter as
+    /// <see cref="ModerationError.Unavailable"/>, or a database fault that got past it (a grain failing to load its
+    /// state while activating), or one a silo could not even serialize (<see cref="CodecNotFoundException"/>).
     /// </summary>
     private static bool IsStorageFault(Exception exception) => exception switch
     {
+        ModerationException m => m.Error == ModerationError.Unavailable,
         DbException or CodecNotFoundException => true,
         { InnerException: { } inner } => IsStorageFault(inner),
         _ => false,

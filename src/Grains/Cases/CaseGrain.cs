@@ -34,12 +34,12 @@ public sealed class CaseGrain(
         }
     }
 
-    public async Task<CaseSummary> AddFlagAsync(CaseFlag flag)
+    public async Task<FlagReceipt> AddFlagAsync(CaseFlag flag)
     {
         var known = S.Flags.Any(f => f.FlagId == flag.FlagId);
         if (known && S.Status == CaseStatus.Resolved)
         {
-            return Summary(clock.Now); // a retry of a flag this case already has and decided: never a second case
+            return ReceiptOf(flag.FlagId)!; // a retry of a flag this case already has and decided: never a second case
         }
         if (S.Status == CaseStatus.Resolved)
         {
@@ -77,7 +77,7 @@ public sealed class CaseGrain(
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.FlagReceived, AuditTrail.Reporter, flag.FiledAt,
             entryId: $"audit_flag_{flag.FlagId}", caseId: CaseId, userId: S.AccusedUserId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Reason] = WireNames.ToWire(flag.Reason) }));
-        return Summary(now);
+        return ReceiptOf(flag.FlagId)!;
     }
 
     public async Task<CaseDetail> GetDetailAsync()
@@ -98,13 +98,16 @@ public sealed class CaseGrain(
         return Task.FromResult(Summary(clock.Now));
     }
 
-    public Task<FlagReceipt?> GetFlagReceiptAsync(string flagId)
+    public Task<FlagReceipt?> GetFlagReceiptAsync(string flagId) => Task.FromResult(ReceiptOf(flagId));
+
+    /// <summary>A flag's status derived from the case; null when the case does not have the flag.</summary>
+    private FlagReceipt? ReceiptOf(string flagId)
     {
         if (S.Flags.Find(f => f.FlagId == flagId) is not { } flag)
         {
-            return Task.FromResult<FlagReceipt?>(null);
+            return null;
         }
-        var receipt = S.Decision switch
+        return S.Decision switch
         {
             { Overturned: true } decision => new FlagReceipt(flagId, FlagStatus.NoViolation, S.OverturnedAt ?? decision.DecidedAt),
             { Outcome: CaseOutcome.Violation } decision => new FlagReceipt(flagId, FlagStatus.ActionTaken, decision.DecidedAt),
@@ -112,7 +115,6 @@ public sealed class CaseGrain(
             null when S.EverClaimed => new FlagReceipt(flagId, FlagStatus.InReview, Later(S.FirstClaimedAt ?? flag.FiledAt, flag.FiledAt)),
             null => new FlagReceipt(flagId, FlagStatus.Received, flag.FiledAt),
         };
-        return Task.FromResult<FlagReceipt?>(receipt);
 
         static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     }

@@ -53,12 +53,10 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
         for (var attempt = 0; attempt < maxCases; attempt++)
         {
             caseId ??= await targetGrain.GetOpenCaseAsync(refusedBy);
-            var receipt = await flagGrain.AssignCaseAsync(flag.ReporterId, caseId);
+            await flagGrain.AssignCaseAsync(flag.ReporterId, caseId);
             try
             {
-                var caseGrain = GrainFactory.GetGrain<ICaseGrain>(caseId);
-                await caseGrain.AddFlagAsync(flag);
-                return await caseGrain.GetFlagReceiptAsync(flag.FlagId) ?? receipt; // in review when the case is
+                return await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
             }
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
             {

@@ -25,7 +25,7 @@ public sealed class FlagGrain(
 
     public Task<string?> GetAssignedCaseAsync() => Task.FromResult(state.State.CaseId);
 
-    public async Task<FlagReceipt> AssignCaseAsync(string reporterId, string caseId)
+    public async Task AssignCaseAsync(string reporterId, string caseId)
     {
         if (state.State.ReporterId != reporterId || state.State.CaseId != caseId)
         {
@@ -34,7 +34,6 @@ public sealed class FlagGrain(
             state.State.UpdatedAt = clock.Now;
             await state.WriteStateAsync();
         }
-        return new FlagReceipt(FlagId, FlagStatus.Received, state.State.UpdatedAt);
     }
 
     public async Task<FlagReceipt> GetForReporterAsync(string reporterId)

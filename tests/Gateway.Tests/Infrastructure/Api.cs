@@ -31,15 +31,29 @@ public static class Api
 
     public static async Task<string> FlagProfileAsync(this HttpClient backend, string reporterId, string ownerId, string reason = "impersonation", string? comment = null)
     {
-        var response = await backend.PostAsJsonAsync("/api/v1/flags", new
-        {
-            reporterId,
-            target = new { type = "user_profile", id = "profile-" + ownerId, ownerId, content = new { text = "Official staff. Send me your password." } },
-            reason,
-            comment,
-        });
-        var body = await response.ShouldBe(HttpStatusCode.Accepted);
+        var body = await (await backend.PostProfileFlagAsync(reporterId, ownerId, reason: reason, comment: comment)).ShouldBe(HttpStatusCode.Accepted);
         return body.Str("flagId");
+    }
+
+    /// <summary>POST /flags about a user profile, optionally with an Idempotency-Key; the answer unchecked.</summary>
+    public static async Task<HttpResponseMessage> PostProfileFlagAsync(
+        this HttpClient backend, string reporterId, string ownerId, string? idempotencyKey = null, string reason = "impersonation", string? comment = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/flags")
+        {
+            Content = JsonContent.Create(new
+            {
+                reporterId,
+                target = new { type = "user_profile", id = "profile-" + ownerId, ownerId, content = new { text = "Official staff. Send me your password." } },
+                reason,
+                comment,
+            }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return await backend.SendAsync(request);
     }
 
     /// <summary>
