@@ -8,6 +8,8 @@
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
 #   partitions  claim storm: 8 queue partitions (A) vs 32 (B)
 #   backlog     claim storm: 200 open cases (A) vs 2000 (B): does a claim cost more when the queue is longer?
+#   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default) vs not
+#               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
@@ -36,6 +38,8 @@ source "$PG_DIR/pg.env"
 export ConnectionStrings__Postgres
 
 chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --duration 0 --verify false)
+chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
+    --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
 storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
 
 run() { # run NAME SILOS TOOL-ARGS...
@@ -43,7 +47,8 @@ run() { # run NAME SILOS TOOL-ARGS...
     shift 2
     bench_cluster_up "$silos" "$WORK/$name"
     bench_log "experiment $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-    dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
+    # shellcheck disable=SC2086
+    env ${TOOL_ENV:-} dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
         --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
     bench_cluster_down
     BENCH_SILO_ENV=""
@@ -67,8 +72,14 @@ for experiment in "${EXPERIMENTS[@]}"; do
         run exp-backlog-a 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 200 --storm-agents 50
         run exp-backlog-b 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 2000 --storm-agents 50
         ;;
+    spin)
+        spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_A:-70}"
+        BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-a 1 "${chat80[@]}"
+        spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_B:-0}"
+        BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin)"
         exit 2
         ;;
     esac

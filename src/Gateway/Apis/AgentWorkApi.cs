@@ -39,7 +39,7 @@ public static class AgentWorkApi
     }
 
     public static async Task<Ok<QueueResponse>> GetQueue(IGrainFactory grains) =>
-        TypedResults.Ok(QueueResponse.From(await grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(QueueTop)));
+        TypedResults.Ok(QueueResponse.From(await grains.Get<IWorkQueueGrain>(0).GetOverviewAsync(QueueTop)));
 
     public static async Task<Results<Ok<CaseDetailResponse>, NoContent>> ClaimNextCase(
         ClaimsPrincipal caller,
@@ -47,14 +47,14 @@ public static class AgentWorkApi
         GatewayMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
-        var claimed = await grains.GetGrain<IAgentGrain>(caller.CallerId()).ClaimNextCaseAsync();
+        var claimed = await grains.Get<IAgentGrain>(caller.CallerId()).ClaimNextCaseAsync();
         metrics.ClaimTook(Stopwatch.GetElapsedTime(started));
         return claimed is null ? TypedResults.NoContent() : TypedResults.Ok(CaseDetailResponse.From(claimed));
     }
 
     public static async Task<Results<Ok<AppealDetailResponse>, NoContent>> ClaimNextAppeal(ClaimsPrincipal caller, IGrainFactory grains)
     {
-        var claimed = await grains.GetGrain<IAgentGrain>(caller.CallerId()).ClaimNextAppealAsync();
+        var claimed = await grains.Get<IAgentGrain>(caller.CallerId()).ClaimNextAppealAsync();
         return claimed is null ? TypedResults.NoContent() : TypedResults.Ok(AppealDetailResponse.From(claimed));
     }
 }

@@ -69,7 +69,7 @@ public static class AgentsApi
         IOptions<GatewayOptions> options,
         HttpContext http)
     {
-        var agent = grains.GetGrain<IAgentGrain>(request.AgentId!);
+        var agent = grains.Get<IAgentGrain>(request.AgentId!);
         var credentials = await agent.GetCredentialsAsync();
         if (!passwords.Verify(credentials, request.Password!, out var rehash))
         {
@@ -101,14 +101,14 @@ public static class AgentsApi
 
     public static async Task<Results<Ok<AgentResponse>, NotFound>> Me(ClaimsPrincipal caller, IGrainFactory grains)
     {
-        var profile = await grains.GetGrain<IAgentGrain>(caller.CallerId()).GetProfileAsync();
+        var profile = await grains.Get<IAgentGrain>(caller.CallerId()).GetProfileAsync();
         return profile is null ? TypedResults.NotFound() : TypedResults.Ok(AgentResponse.From(profile));
     }
 
     public static async Task<Ok<AgentListResponse>> ListAgents(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).ListAsync();
-        var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IAgentGrain>(id).GetProfileAsync()));
+        var ids = await grains.Get<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).ListAsync();
+        var profiles = await Task.WhenAll(ids.Select(id => grains.Get<IAgentGrain>(id).GetProfileAsync()));
         return TypedResults.Ok(new AgentListResponse(profiles.OfType<AgentProfile>().Select(AgentResponse.From).ToList()));
     }
 
@@ -119,7 +119,7 @@ public static class AgentsApi
         AgentPasswords passwords)
     {
         var registration = new AgentRegistration(AgentRequestRules.ToRoles(request.Roles!), passwords.Hash(request.Password!), CreatedBy(caller));
-        var profile = await grains.GetGrain<IAgentGrain>(request.AgentId!).CreateAsync(registration);
+        var profile = await grains.Get<IAgentGrain>(request.AgentId!).CreateAsync(registration);
         return TypedResults.Created($"/api/v1/agents/{profile.AgentId}", AgentResponse.From(profile));
     }
 
@@ -132,7 +132,7 @@ public static class AgentsApi
     {
         var roles = request.Roles is null ? (AgentRoles?)null : AgentRequestRules.ToRoles(request.Roles);
         var hash = request.Password is null ? null : passwords.Hash(request.Password);
-        var profile = await grains.GetGrain<IAgentGrain>(agentId).UpdateAsync(roles, request.Disabled, hash, caller.CallerId());
+        var profile = await grains.Get<IAgentGrain>(agentId).UpdateAsync(roles, request.Disabled, hash, caller.CallerId());
         return TypedResults.Ok(AgentResponse.From(profile));
     }
 

@@ -36,15 +36,15 @@ public static class AppealsApi
     }
 
     public static async Task<Ok<AppealDetailResponse>> GetHeld(string appealId, ClaimsPrincipal caller, IGrainFactory grains) =>
-        TypedResults.Ok(AppealDetailResponse.From(await grains.GetGrain<IAgentGrain>(caller.CallerId()).GetHeldAppealAsync(appealId)));
+        TypedResults.Ok(AppealDetailResponse.From(await grains.Get<IAgentGrain>(caller.CallerId()).GetHeldAppealAsync(appealId)));
 
     public static async Task<NoContent> Release(string appealId, ClaimsPrincipal caller, IGrainFactory grains)
     {
-        await grains.GetGrain<IAgentGrain>(caller.CallerId()).ReleaseAppealAsync(appealId);
+        await grains.Get<IAgentGrain>(caller.CallerId()).ReleaseAppealAsync(appealId);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<AppealDetailResponse>> Decide(string appealId, DecideAppealRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>
         TypedResults.Ok(AppealDetailResponse.From(
-            await grains.GetGrain<IAgentGrain>(caller.CallerId()).DecideAppealAsync(appealId, request.ToContract())));
+            await grains.Get<IAgentGrain>(caller.CallerId()).DecideAppealAsync(appealId, request.ToContract())));
 }

@@ -38,7 +38,7 @@ public static class BenchmarkApi
     public static async Task<Ok<BenchPong>> Ping(string key, HttpRequest request, IGrainFactory grains)
     {
         await DrainAsync(request);
-        return TypedResults.Ok(new BenchPong(await grains.GetGrain<IBenchmarkGrain>(key).PingAsync(1)));
+        return TypedResults.Ok(new BenchPong(await grains.Get<IBenchmarkGrain>(key).PingAsync(1)));
     }
 
     private static Task DrainAsync(HttpRequest request) => request.Body.CopyToAsync(Stream.Null, request.HttpContext.RequestAborted);

@@ -50,14 +50,14 @@ public static class CasesApi
     }
 
     public static async Task<Ok<CaseDetailResponse>> GetCase(string caseId, IGrainFactory grains) =>
-        TypedResults.Ok(CaseDetailResponse.From(await grains.GetGrain<ICaseGrain>(caseId).GetDetailAsync()));
+        TypedResults.Ok(CaseDetailResponse.From(await grains.Get<ICaseGrain>(caseId).GetDetailAsync()));
 
     public static async Task<Ok<LeaseResponse>> RenewLease(string caseId, ClaimsPrincipal caller, IGrainFactory grains) =>
-        TypedResults.Ok(new LeaseResponse(await grains.GetGrain<IAgentGrain>(caller.CallerId()).RenewCaseAsync(caseId)));
+        TypedResults.Ok(new LeaseResponse(await grains.Get<IAgentGrain>(caller.CallerId()).RenewCaseAsync(caseId)));
 
     public static async Task<NoContent> Release(string caseId, ClaimsPrincipal caller, IGrainFactory grains)
     {
-        await grains.GetGrain<IAgentGrain>(caller.CallerId()).ReleaseCaseAsync(caseId);
+        await grains.Get<IAgentGrain>(caller.CallerId()).ReleaseCaseAsync(caseId);
         return TypedResults.NoContent();
     }
 
@@ -69,14 +69,14 @@ public static class CasesApi
         GatewayMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
-        var decision = await grains.GetGrain<IAgentGrain>(caller.CallerId()).DecideCaseAsync(caseId, request.ToContract());
+        var decision = await grains.Get<IAgentGrain>(caller.CallerId()).DecideCaseAsync(caseId, request.ToContract());
         metrics.DecisionTook(Stopwatch.GetElapsedTime(started));
         return TypedResults.Ok(DecisionResponse.From(decision));
     }
 
     public static async Task<Ok<RevealResponse>> RevealReporters(string caseId, RevealRequest request, ClaimsPrincipal caller, IGrainFactory grains)
     {
-        var revealed = await grains.GetGrain<ICaseGrain>(caseId).RevealReportersAsync(caller.CallerId(), request.Why!);
+        var revealed = await grains.Get<ICaseGrain>(caseId).RevealReportersAsync(caller.CallerId(), request.Why!);
         return TypedResults.Ok(new RevealResponse(caseId, revealed.Select(RevealedReporterResponse.From).ToList()));
     }
 }

@@ -49,7 +49,7 @@ public static class FlagsApi
         GatewayMetrics metrics)
     {
         var flagId = idempotencyKey is null ? null : Idempotency.FlagId(caller.CallerId(), request.ReporterId!, idempotencyKey);
-        var receipt = await grains.GetGrain<IFlagDeskGrain>(0).FileAsync(request.ToSubmission(flagId));
+        var receipt = await grains.Get<IFlagDeskGrain>(0).FileAsync(request.ToSubmission(flagId));
         metrics.FlagAccepted();
         return TypedResults.Accepted(
             $"/api/v1/flags/{receipt.FlagId}?reporterId={Uri.EscapeDataString(request.ReporterId!)}",
@@ -66,7 +66,7 @@ public static class FlagsApi
         {
             return errors.ToProblem();
         }
-        var receipt = await grains.GetGrain<IFlagDeskGrain>(0).GetStatusAsync(flagId, reporterId!);
+        var receipt = await grains.Get<IFlagDeskGrain>(0).GetStatusAsync(flagId, reporterId!);
         return TypedResults.Ok(FlagStatusResponse.From(receipt));
     }
 }

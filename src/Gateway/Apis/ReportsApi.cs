@@ -65,7 +65,7 @@ public static class ReportsApi
                 return Problems.Forbidden("Only admins may list the whole audit log; filter by caseId, userId or your own agentId.");
             }
         }
-        var entries = await grains.GetGrain<IAuditReaderGrain>(0).QueryAsync(new AuditQuery(caseId, userId, agentId, count));
+        var entries = await grains.Get<IAuditReaderGrain>(0).QueryAsync(new AuditQuery(caseId, userId, agentId, count));
         return TypedResults.Ok(new AuditResponse(entries.Select(AuditEntryResponse.From).ToList()));
     }
 
@@ -90,6 +90,6 @@ public static class ReportsApi
         {
             return errors.ToProblem();
         }
-        return TypedResults.Ok(TransparencyResponse.FromReport(await grains.GetGrain<IAuditReaderGrain>(0).GetTransparencyAsync(start, end)));
+        return TypedResults.Ok(TransparencyResponse.FromReport(await grains.Get<IAuditReaderGrain>(0).GetTransparencyAsync(start, end)));
     }
 }

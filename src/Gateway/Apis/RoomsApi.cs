@@ -67,11 +67,11 @@ public static class RoomsApi
     }
 
     public static async Task<Ok<RoomResponse>> ConfigureRoom(string roomId, ConfigureRoomRequest request, IGrainFactory grains) =>
-        TypedResults.Ok(RoomResponse.From(await grains.GetGrain<IRoomGrain>(roomId).ConfigureAsync(request.ToSettings())));
+        TypedResults.Ok(RoomResponse.From(await grains.Get<IRoomGrain>(roomId).ConfigureAsync(request.ToSettings())));
 
     public static async Task<NoContent> AddModerator(string roomId, ModeratorRequest request, IGrainFactory grains)
     {
-        await grains.GetGrain<IRoomGrain>(roomId).AddModeratorAsync(request.ActorId!, request.UserId!);
+        await grains.Get<IRoomGrain>(roomId).AddModeratorAsync(request.ActorId!, request.UserId!);
         return TypedResults.NoContent();
     }
 
@@ -86,7 +86,7 @@ public static class RoomsApi
         {
             return errors.ToProblem();
         }
-        await grains.GetGrain<IRoomGrain>(roomId).RemoveModeratorAsync(actorId!, userId);
+        await grains.Get<IRoomGrain>(roomId).RemoveModeratorAsync(actorId!, userId);
         return TypedResults.NoContent();
     }
 
@@ -100,7 +100,7 @@ public static class RoomsApi
     {
         var userId = request.UserId!;
         var clientMessageId = idempotencyKey is null ? null : Idempotency.ClientMessageId(caller.CallerId(), userId, idempotencyKey);
-        var result = await grains.GetGrain<IRoomGrain>(roomId).PostAsync(new ChatPost(userId, request.Text!, clientMessageId));
+        var result = await grains.Get<IRoomGrain>(roomId).PostAsync(new ChatPost(userId, request.Text!, clientMessageId));
         if (result.RefusedBecause is { } refusal)
         {
             metrics.MessageRefused(refusal);
@@ -125,13 +125,13 @@ public static class RoomsApi
         {
             return errors.ToProblem();
         }
-        var messages = await grains.GetGrain<IRoomGrain>(roomId).GetMessagesAsync(beforeSeq, count);
+        var messages = await grains.Get<IRoomGrain>(roomId).GetMessagesAsync(beforeSeq, count);
         return TypedResults.Ok(new MessagesResponse(messages.Select(MessageResponse.From).ToList()));
     }
 
     public static async Task<Created<BootedResponse>> BootUser(string roomId, BootUserRequest request, IGrainFactory grains)
     {
-        var boot = await grains.GetGrain<IRoomGrain>(roomId).BootAsync(request.ToContract());
+        var boot = await grains.Get<IRoomGrain>(roomId).BootAsync(request.ToContract());
         return TypedResults.Created((string?)null, new BootedResponse(boot.BootId, boot.Until));
     }
 
@@ -146,7 +146,7 @@ public static class RoomsApi
         {
             return errors.ToProblem();
         }
-        await grains.GetGrain<IRoomGrain>(roomId).UnbootAsync(actorId!, userId);
+        await grains.Get<IRoomGrain>(roomId).UnbootAsync(actorId!, userId);
         return TypedResults.NoContent();
     }
 }

@@ -53,23 +53,23 @@ public static class UsersApi
     }
 
     public static async Task<Ok<StandingResponse>> GetStanding(string userId, IGrainFactory grains) =>
-        TypedResults.Ok(StandingResponse.From(await grains.GetGrain<IUserGrain>(userId).GetStandingAsync()));
+        TypedResults.Ok(StandingResponse.From(await grains.Get<IUserGrain>(userId).GetStandingAsync()));
 
     public static async Task<Ok<NoticesResponse>> GetNotices(string userId, IGrainFactory grains)
     {
-        var notices = await grains.GetGrain<IUserGrain>(userId).GetNoticesAsync();
+        var notices = await grains.Get<IUserGrain>(userId).GetNoticesAsync();
         return TypedResults.Ok(new NoticesResponse(notices.Select(NoticeResponse.From).ToList()));
     }
 
     public static async Task<Created<AppealFiledResponse>> FileAppeal(string userId, FileAppealRequest request, IGrainFactory grains)
     {
-        var appeal = await grains.GetGrain<IUserGrain>(userId).FileAppealAsync(request.SanctionId!, request.Text!);
+        var appeal = await grains.Get<IUserGrain>(userId).FileAppealAsync(request.SanctionId!, request.Text!);
         return TypedResults.Created($"/api/v1/users/{userId}/appeals/{appeal.AppealId}", new AppealFiledResponse(appeal.AppealId, appeal.Status));
     }
 
     public static async Task<Ok<AppealResponse>> GetAppeal(string userId, string appealId, IGrainFactory grains) =>
-        TypedResults.Ok(AppealResponse.From(await grains.GetGrain<IUserGrain>(userId).GetAppealAsync(appealId)));
+        TypedResults.Ok(AppealResponse.From(await grains.Get<IUserGrain>(userId).GetAppealAsync(appealId)));
 
     public static async Task<Ok<UserHistoryResponse>> GetHistory(string userId, IGrainFactory grains) =>
-        TypedResults.Ok(UserHistoryResponse.From(await grains.GetGrain<IUserGrain>(userId).GetHistoryAsync()));
+        TypedResults.Ok(UserHistoryResponse.From(await grains.Get<IUserGrain>(userId).GetHistoryAsync()));
 }

@@ -14,7 +14,7 @@ internal sealed class ClusterHealthCheck(IGrainFactory grains, IOptions<GatewayO
     {
         try
         {
-            var management = grains.GetGrain<IManagementGrain>(0);
+            var management = grains.Get<IManagementGrain>(0);
             var hosts = await management.GetHosts(onlyActive: true, cancellationToken).WaitAsync(options.Value.ReadinessTimeout, cancellationToken);
             return hosts.Count > 0
                 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s).")

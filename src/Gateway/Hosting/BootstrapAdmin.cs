@@ -33,7 +33,7 @@ internal sealed partial class BootstrapAdmin(
         {
             try
             {
-                var agent = grains.GetGrain<IAgentGrain>(agentId);
+                var agent = grains.Get<IAgentGrain>(agentId);
                 if (await agent.GetCredentialsAsync() is null)
                 {
                     var all = AgentRoles.Agent | AgentRoles.Senior | AgentRoles.Admin;

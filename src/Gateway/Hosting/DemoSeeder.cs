@@ -35,14 +35,14 @@ internal sealed partial class DemoSeeder(
         try
         {
             await SeedAgentsAsync(demo.DemoAgentPassword);
-            var lobby = grains.GetGrain<IRoomGrain>("lobby");
+            var lobby = grains.Get<IRoomGrain>("lobby");
             if (await lobby.GetAsync() is { LastSeq: > 0 })
             {
                 LogAlreadySeeded(logger);
                 return;
             }
             await lobby.ConfigureAsync(new RoomSettings("owner-olga", ["mod-max"], "Lobby"));
-            var arcade = grains.GetGrain<IRoomGrain>("arcade");
+            var arcade = grains.Get<IRoomGrain>("arcade");
             await arcade.ConfigureAsync(new RoomSettings("owner-oscar", [], "Arcade"));
 
             var seqs = new List<long>();
@@ -53,7 +53,7 @@ internal sealed partial class DemoSeeder(
             await arcade.PostAsync(new ChatPost("dave", "anyone seen the new track?"));
             await arcade.BootAsync(new BootRequest("owner-oscar", "spammer-7", 30, "flooding the room"));
 
-            var desk = grains.GetGrain<IFlagDeskGrain>(0);
+            var desk = grains.Get<IFlagDeskGrain>(0);
             await desk.FileAsync(new FlagSubmission("alice", new FlagTarget(TargetType.Chat, RoomId: "lobby", MessageSeq: seqs[2]), FlagReason.Harassment, "keeps telling me to leave"));
             await desk.FileAsync(new FlagSubmission("carol", new FlagTarget(TargetType.Chat, RoomId: "lobby", MessageSeq: seqs[4]), FlagReason.Harassment, null));
             await desk.FileAsync(new FlagSubmission("bob", new FlagTarget(TargetType.Chat, RoomId: "lobby", MessageSeq: seqs[6]), FlagReason.Scam, "coin seller"));
@@ -81,7 +81,7 @@ internal sealed partial class DemoSeeder(
         }
         foreach (var (agentId, roles) in new[] { ("demo-agent", AgentRoles.Agent), ("demo-senior", AgentRoles.Agent | AgentRoles.Senior) })
         {
-            var agent = grains.GetGrain<IAgentGrain>(agentId);
+            var agent = grains.Get<IAgentGrain>(agentId);
             if (await agent.GetCredentialsAsync() is null)
             {
                 await agent.CreateAsync(new AgentRegistration(roles, passwords.Hash(password), "demo"));

@@ -21,7 +21,7 @@ internal sealed partial class QueueDepthSampler(
         {
             try
             {
-                var overview = await grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(0).WaitAsync(stoppingToken);
+                var overview = await grains.Get<IWorkQueueGrain>(0).GetOverviewAsync(0).WaitAsync(stoppingToken);
                 metrics.QueueSampled(overview);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

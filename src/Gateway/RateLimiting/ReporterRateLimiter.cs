@@ -87,6 +87,6 @@ public static class ReporterRateLimitFilter
         }
         var flagId = Idempotency.FlagId(http.User.CallerId(), reporterId, key);
         var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
-        return await grains.GetGrain<IFlagGrain>(flagId).GetIfRecordedAsync() is not null;
+        return await grains.Get<IFlagGrain>(flagId).GetIfRecordedAsync() is not null;
     }
 }

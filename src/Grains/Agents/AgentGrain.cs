@@ -39,7 +39,7 @@ public sealed class AgentGrain(
             return;
         }
         var held = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
-            .Select(p => GrainFactory.GetGrain<IQueuePartitionGrain>(p).GetHeldByAsync(AgentId)));
+            .Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).GetHeldByAsync(AgentId)));
         foreach (var summary in held.SelectMany(cases => cases).Where(c => c.LeaseUntil is not null))
         {
             _heldCases[summary.CaseId] = summary.LeaseUntil!.Value;
@@ -61,7 +61,7 @@ public sealed class AgentGrain(
         S.CreatedAt = clock.Now;
         S.CreatedBy = registration.CreatedBy;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).RegisterAsync(AgentId);
+        await GrainFactory.Get<IAgentDirectoryGrain>(GrainKeys.AgentDirectory).RegisterAsync(AgentId);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.AgentCreated, registration.CreatedBy, S.CreatedAt, agentId: AgentId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Roles] = S.Roles.ToString() }));
         return Profile();
@@ -103,7 +103,7 @@ public sealed class AgentGrain(
             // Each partition's head, best first; the best partition hands out its best case as long as that still
             // beats the runner-up's head, so concurrent agents are served one after another instead of racing.
             var heads = (await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
-                    .Select(async p => (Partition: p, Head: await GrainFactory.GetGrain<IQueuePartitionGrain>(p).PeekAsync(1) is [var head, ..] ? head : null))))
+                    .Select(async p => (Partition: p, Head: await GrainFactory.Get<IQueuePartitionGrain>(p).PeekAsync(1) is [var head, ..] ? head : null))))
                 .Where(h => h.Head is not null)
                 .OrderByDescending(h => h.Head!.Priority)
                 .ThenBy(h => h.Head!.CreatedAt)
@@ -124,12 +124,12 @@ public sealed class AgentGrain(
     /// <summary>The partition grants its best case atomically; the case, which has the last word, confirms it.</summary>
     private async Task<CaseDetail?> TryTakeBestAsync(int partition, DateTimeOffset leaseUntil, double minPriority)
     {
-        var queue = GrainFactory.GetGrain<IQueuePartitionGrain>(partition);
+        var queue = GrainFactory.Get<IQueuePartitionGrain>(partition);
         while (await queue.ClaimBestAsync(AgentId, leaseUntil, minPriority) is { } granted)
         {
             try
             {
-                var detail = await GrainFactory.GetGrain<ICaseGrain>(granted.CaseId).ClaimAsync(AgentId);
+                var detail = await GrainFactory.Get<ICaseGrain>(granted.CaseId).ClaimAsync(AgentId);
                 _heldCases[granted.CaseId] = detail.LeaseUntil ?? leaseUntil;
                 return detail;
             }
@@ -144,7 +144,7 @@ public sealed class AgentGrain(
     public async Task<DateTimeOffset> RenewCaseAsync(string caseId)
     {
         RequireRole(AgentRoles.Agent);
-        var leaseUntil = await GrainFactory.GetGrain<ICaseGrain>(caseId).RenewAsync(AgentId);
+        var leaseUntil = await GrainFactory.Get<ICaseGrain>(caseId).RenewAsync(AgentId);
         _heldCases[caseId] = leaseUntil;
         return leaseUntil;
     }
@@ -152,14 +152,14 @@ public sealed class AgentGrain(
     public async Task ReleaseCaseAsync(string caseId)
     {
         RequireRole(AgentRoles.Agent);
-        await GrainFactory.GetGrain<ICaseGrain>(caseId).ReleaseAsync(AgentId);
+        await GrainFactory.Get<ICaseGrain>(caseId).ReleaseAsync(AgentId);
         _heldCases.Remove(caseId);
     }
 
     public async Task<DecisionView> DecideCaseAsync(string caseId, DecisionRequest decision)
     {
         RequireRole(AgentRoles.Agent);
-        var result = await GrainFactory.GetGrain<ICaseGrain>(caseId).DecideAsync(AgentId, decision);
+        var result = await GrainFactory.Get<ICaseGrain>(caseId).DecideAsync(AgentId, decision);
         _heldCases.Remove(caseId);
         return result;
     }
@@ -173,7 +173,7 @@ public sealed class AgentGrain(
         {
             return null;
         }
-        await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(ticket.AppealId, inReview: true);
+        await GrainFactory.Get<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(ticket.AppealId, inReview: true);
         ForgetLapsed(S.Appeals, now);
         S.Appeals[ticket.AppealId] = ticket.LeaseUntil!.Value;
         await state.WriteStateAsync();
@@ -192,7 +192,7 @@ public sealed class AgentGrain(
         RequireRole(AgentRoles.Senior);
         var ticket = await Appeals.GetClaimedAsync(appealId, AgentId);
         await Appeals.ReleaseAsync(appealId, AgentId);
-        await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(appealId, inReview: false);
+        await GrainFactory.Get<IUserGrain>(ticket.UserId).MarkAppealInReviewAsync(appealId, inReview: false);
         S.Appeals.Remove(appealId);
         await state.WriteStateAsync();
     }
@@ -205,12 +205,12 @@ public sealed class AgentGrain(
             throw ModerationException.Invalid("response", "A response to the user is 1–2000 characters without control characters.");
         }
         var ticket = await Appeals.GetClaimedAsync(appealId, AgentId);
-        var user = GrainFactory.GetGrain<IUserGrain>(ticket.UserId);
+        var user = GrainFactory.Get<IUserGrain>(ticket.UserId);
         await user.ResolveAppealAsync(appealId, decision, AgentId);
         var record = await user.GetAppealRecordAsync(appealId);
         if (decision.Outcome == AppealOutcome.Overturned)
         {
-            await GrainFactory.GetGrain<ICaseGrain>(record.Sanction.CaseId).ApplyOverturnAsync(appealId);
+            await GrainFactory.Get<ICaseGrain>(record.Sanction.CaseId).ApplyOverturnAsync(appealId);
         }
         await Appeals.CompleteAsync(appealId);
         S.Appeals.Remove(appealId);
@@ -223,13 +223,13 @@ public sealed class AgentGrain(
 
     private async Task<AppealDetail> AppealDetailAsync(AppealTicket ticket)
     {
-        var record = await GrainFactory.GetGrain<IUserGrain>(ticket.UserId).GetAppealRecordAsync(ticket.AppealId);
-        var originalCase = await GrainFactory.GetGrain<ICaseGrain>(record.Sanction.CaseId).GetDetailAsync();
+        var record = await GrainFactory.Get<IUserGrain>(ticket.UserId).GetAppealRecordAsync(ticket.AppealId);
+        var originalCase = await GrainFactory.Get<ICaseGrain>(record.Sanction.CaseId).GetDetailAsync();
         return new AppealDetail(record.AppealId, record.UserId, record.Text, record.Status, record.Sanction, originalCase,
             record.FiledAt, ticket.ClaimedBy, ticket.LeaseUntil, record.Response, record.ReviewedBy, record.DecidedAt);
     }
 
-    private IAppealQueueGrain Appeals => GrainFactory.GetGrain<IAppealQueueGrain>(GrainKeys.AppealQueue);
+    private IAppealQueueGrain Appeals => GrainFactory.Get<IAppealQueueGrain>(GrainKeys.AppealQueue);
 
     private AgentProfile Profile() =>
         new(AgentId, S.Roles, S.Disabled, _heldCases.Where(c => c.Value > clock.Now).Select(c => c.Key).ToList(),

@@ -24,7 +24,7 @@ public sealed class CaseGrain(
 
     private bool Exists => S.Target is not null;
 
-    private IQueuePartitionGrain Partition => GrainFactory.GetGrain<IQueuePartitionGrain>(S.Partition);
+    private IQueuePartitionGrain Partition => GrainFactory.Get<IQueuePartitionGrain>(S.Partition);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -66,17 +66,17 @@ public sealed class CaseGrain(
         }
 
         // Everything below runs again when a flag is retried (its first attempt may have died after the write
-        // above); each step is idempotent, so a retry completes what the first attempt left undone.
-        var now = clock.Now;
-        await SyncQueueAsync(now);
-        if (S.Flags[0].FlagId == flag.FlagId)
-        {
-            await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId)
-                .RecordCaseOpenedAsync(new CaseHistoryEntry(CaseId, S.Target!.Type, flag.Reason, S.CreatedAt, null, null));
-        }
-        await audit.AppendAsync(AuditTrail.Entry(AuditActions.FlagReceived, AuditTrail.Reporter, flag.FiledAt,
+        // above); each step is idempotent, so a retry completes what the first attempt left undone. The steps are
+        // independent of each other, so they run together: the flag waits for the slowest write, not for their sum.
+        var queued = SyncQueueAsync(clock.Now);
+        var recordedOnAccused = S.Flags[0].FlagId == flag.FlagId
+            ? GrainFactory.Get<IUserGrain>(S.AccusedUserId)
+                .RecordCaseOpenedAsync(new CaseHistoryEntry(CaseId, S.Target!.Type, flag.Reason, S.CreatedAt, null, null))
+            : Task.CompletedTask;
+        var audited = audit.AppendAsync(AuditTrail.Entry(AuditActions.FlagReceived, AuditTrail.Reporter, flag.FiledAt,
             entryId: $"audit_flag_{flag.FlagId}", caseId: CaseId, userId: S.AccusedUserId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Reason] = WireNames.ToWire(flag.Reason) }));
+        await Task.WhenAll(queued, recordedOnAccused, audited);
         return ReceiptOf(flag.FlagId)!;
     }
 
@@ -86,7 +86,7 @@ public sealed class CaseGrain(
         SanctionSpec? suggestion = null;
         if (S.Status != CaseStatus.Resolved)
         {
-            var standing = await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId).GetStandingAsync();
+            var standing = await GrainFactory.Get<IUserGrain>(S.AccusedUserId).GetStandingAsync();
             suggestion = _options.SanctionForStrikes(standing.Strikes + 1);
         }
         return Detail(clock.Now, suggestion);
@@ -139,9 +139,13 @@ public sealed class CaseGrain(
         S.LeaseUntil = now + _options.LeaseDuration;
         S.EverClaimed = true;
         await state.WriteStateAsync();
-        await SyncQueueAsync(now);
-        await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseClaimed, agentId, now, caseId: CaseId, userId: S.AccusedUserId, agentId: agentId));
-        return await GetDetailAsync();
+        // The claim is durable; the queue entry, the audit entry and the accused's standing (for the suggested
+        // sanction) do not depend on each other, so the agent waits for the slowest of them only.
+        var queued = SyncQueueAsync(now);
+        var audited = audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseClaimed, agentId, now, caseId: CaseId, userId: S.AccusedUserId, agentId: agentId));
+        var detail = GetDetailAsync();
+        await Task.WhenAll(queued, audited, detail);
+        return await detail;
     }
 
     public async Task<DateTimeOffset> RenewAsync(string agentId)
@@ -239,13 +243,14 @@ public sealed class CaseGrain(
         var violation = decision.Outcome == CaseOutcome.Violation;
         var verdict = new CaseVerdict(CaseId, decision.Outcome, decision.Reason, S.PendingSanction, decision.DecidedBy,
             decision.DecidedAt, S.Target!.Type, AccusedContent());
-        var sanction = await GrainFactory.GetGrain<IUserGrain>(S.AccusedUserId).ApplyVerdictAsync(verdict);
+        var sanction = await GrainFactory.Get<IUserGrain>(S.AccusedUserId).ApplyVerdictAsync(verdict);
         S.Decision = decision with { Sanction = sanction };
 
-        await Task.WhenAll(S.Flags.Select(flag =>
-            GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, violation)));
-        await Partition.RemoveAsync(CaseId);
-        await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseDecided, decision.DecidedBy, decision.DecidedAt,
+        // The reporters' outcomes, the queue entry and the audit entry are independent of each other: all at once.
+        var reportersTold = S.Flags.Select(flag =>
+            GrainFactory.Get<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, violation)).ToList();
+        var dequeued = Partition.RemoveAsync(CaseId);
+        var audited = audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseDecided, decision.DecidedBy, decision.DecidedAt,
             entryId: $"audit_decided_{CaseId}", caseId: CaseId, userId: S.AccusedUserId, agentId: decision.DecidedBy,
             details: new Dictionary<string, string>
             {
@@ -254,6 +259,7 @@ public sealed class CaseGrain(
                 [AuditDetailKeys.Sanction] = sanction is null ? "none" : WireNames.ToWire(sanction.Kind),
                 [AuditDetailKeys.SecondsToDecision] = AuditTrail.Seconds(decision.DecidedAt - S.CreatedAt),
             }));
+        await Task.WhenAll(reportersTold.Append(dequeued).Append(audited));
         metrics.CaseDecided(decision.Outcome);
         S.EffectsPending = false;
         S.PendingSanction = null;
@@ -268,7 +274,7 @@ public sealed class CaseGrain(
         {
             throw ModerationException.Invalid("why", "Revealing reporters needs a reason (1–2000 characters); it is audited.");
         }
-        var admin = await GrainFactory.GetGrain<IAgentGrain>(adminId).GetProfileAsync();
+        var admin = await GrainFactory.Get<IAgentGrain>(adminId).GetProfileAsync();
         if (admin is null || admin.Disabled || !admin.Roles.HasFlag(AgentRoles.Admin))
         {
             throw ModerationException.Forbidden("Only an admin can reveal reporters.");
@@ -290,7 +296,7 @@ public sealed class CaseGrain(
         S.Decision = S.Decision with { Overturned = true };
         await state.WriteStateAsync();
         await Task.WhenAll(S.Flags.Select(flag =>
-            GrainFactory.GetGrain<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false)));
+            GrainFactory.Get<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false)));
     }
 
     /// <summary>Returns a claim whose lease ran out to the queue, audited once. True when it changed anything.</summary>

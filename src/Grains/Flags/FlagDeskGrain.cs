@@ -13,30 +13,35 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
     {
         FlagRules.Validate(submission);
         var flagId = submission.FlagId ?? Identifiers.NewId("flag");
-        var flagGrain = GrainFactory.GetGrain<IFlagGrain>(flagId);
+        var flagGrain = GrainFactory.Get<IFlagGrain>(flagId);
 
         var now = clock.Now;
         var target = submission.Target;
-        string accusedUserId;
-        Evidence evidence;
-        if (target.Type == TargetType.Chat)
-        {
-            var room = GrainFactory.GetGrain<IRoomGrain>(target.RoomId!);
-            FlagRules.RefuseSelfFlagEarly(submission);
-            var captured = await room.CaptureEvidenceAsync(target.MessageSeq, target.AccusedUserId);
-            (accusedUserId, evidence) = (captured.AccusedUserId, captured.Evidence);
-        }
-        else
-        {
-            accusedUserId = target.OwnerId!;
-            evidence = EvidenceHasher.ForContent(target.Content!, now);
-        }
-        FlagRules.RefuseSelfFlag(submission, accusedUserId);
+        // The evidence, the reporter's standing and (for a retry) the case the flag already went to do not depend on
+        // each other: all asked for at once. A refusal of the evidence (self-flag, unknown message) still wins, since
+        // WhenAll reports the first task's error.
+        var captured = CaptureEvidenceAsync(submission, now);
+        var reporterAccuracy = GrainFactory.Get<IUserGrain>(submission.ReporterId).GetReporterAccuracyAsync();
+        var assignedCase = submission.FlagId is null ? Task.FromResult<string?>(null) : flagGrain.GetAssignedCaseAsync();
+        await Task.WhenAll(captured, reporterAccuracy, assignedCase);
+        var (accusedUserId, evidence) = await captured;
+        var flag = new CaseFlag(flagId, submission.ReporterId, target, accusedUserId, submission.Reason, submission.Comment, evidence, await reporterAccuracy, now);
+        var targetGrain = GrainFactory.Get<ITargetGrain>(TargetGrain.KeyOf(target, accusedUserId));
+        return await PlaceAsync(flag, flagGrain, targetGrain, await assignedCase);
+    }
 
-        var accuracy = await GrainFactory.GetGrain<IUserGrain>(submission.ReporterId).GetReporterAccuracyAsync();
-        var flag = new CaseFlag(flagId, submission.ReporterId, target, accusedUserId, submission.Reason, submission.Comment, evidence, accuracy, now);
-        var targetGrain = GrainFactory.GetGrain<ITargetGrain>(TargetGrain.KeyOf(target, accusedUserId));
-        return await PlaceAsync(flag, flagGrain, targetGrain, submission.FlagId is null ? null : await flagGrain.GetAssignedCaseAsync());
+    private async Task<(string AccusedUserId, Evidence Evidence)> CaptureEvidenceAsync(FlagSubmission submission, DateTimeOffset now)
+    {
+        var target = submission.Target;
+        if (target.Type != TargetType.Chat)
+        {
+            FlagRules.RefuseSelfFlag(submission, target.OwnerId!);
+            return (target.OwnerId!, EvidenceHasher.ForContent(target.Content!, now));
+        }
+        FlagRules.RefuseSelfFlagEarly(submission);
+        var captured = await GrainFactory.Get<IRoomGrain>(target.RoomId!).CaptureEvidenceAsync(target.MessageSeq, target.AccusedUserId);
+        FlagRules.RefuseSelfFlag(submission, captured.AccusedUserId);
+        return (captured.AccusedUserId, captured.Evidence);
     }
 
     /// <summary>
@@ -56,7 +61,7 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
             await flagGrain.AssignCaseAsync(flag.ReporterId, caseId);
             try
             {
-                return await GrainFactory.GetGrain<ICaseGrain>(caseId).AddFlagAsync(flag);
+                return await GrainFactory.Get<ICaseGrain>(caseId).AddFlagAsync(flag);
             }
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
             {
@@ -67,5 +72,5 @@ public sealed class FlagDeskGrain(ModerationClock clock) : Grain, IFlagDeskGrain
     }
 
     public Task<FlagReceipt> GetStatusAsync(string flagId, string reporterId) =>
-        GrainFactory.GetGrain<IFlagGrain>(flagId).GetForReporterAsync(reporterId);
+        GrainFactory.Get<IFlagGrain>(flagId).GetForReporterAsync(reporterId);
 }

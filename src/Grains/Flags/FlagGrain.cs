@@ -51,6 +51,6 @@ public sealed class FlagGrain(
     /// without writing each flag. Until the case has the flag (an attempt that died in between) it is "received".
     /// </summary>
     private async Task<FlagReceipt> ReceiptAsync() =>
-        await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId!).GetFlagReceiptAsync(FlagId)
+        await GrainFactory.Get<ICaseGrain>(state.State.CaseId!).GetFlagReceiptAsync(FlagId)
         ?? new FlagReceipt(FlagId, FlagStatus.Received, state.State.UpdatedAt);
 }

@@ -122,7 +122,7 @@ public sealed class QueuePartitionGrain(
             var reopened = entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } };
             _entries[entry.Summary.CaseId] = reopened;
             Index(reopened, now);
-            GrainFactory.GetGrain<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
+            GrainFactory.Get<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
         }
     }
 

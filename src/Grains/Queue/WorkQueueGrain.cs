@@ -9,7 +9,7 @@ public sealed class WorkQueueGrain(IOptions<ModerationOptions> options) : Grain,
     public async Task<QueueOverview> GetOverviewAsync(int top)
     {
         var parts = await Task.WhenAll(Enumerable.Range(0, options.Value.QueuePartitions)
-            .Select(p => GrainFactory.GetGrain<IQueuePartitionGrain>(p).GetOverviewAsync(top)));
+            .Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).GetOverviewAsync(top)));
         return new QueueOverview(
             parts.Sum(p => p.Open),
             parts.Sum(p => p.Claimed),

@@ -143,7 +143,7 @@ public sealed class RoomGrain(
         {
             return cached;
         }
-        var fresh = await GrainFactory.GetGrain<IUserGrain>(userId).GetChatRestrictionAsync(RoomId);
+        var fresh = await GrainFactory.Get<IUserGrain>(userId).GetChatRestrictionAsync(RoomId);
         _restrictions.Set(userId, fresh, now);
         return fresh;
     }
@@ -233,7 +233,7 @@ public sealed class RoomGrain(
         await audit.AppendAsync(AuditTrail.Entry(
             AuditActions.UserBooted, request.ActorId, now, entryId: $"audit_{boot.BootId}", userId: request.UserId, roomId: RoomId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Until] = boot.Until.ToString("O") }));
-        await GrainFactory.GetGrain<IUserGrain>(request.UserId).RecordBootAsync(boot);
+        await GrainFactory.Get<IUserGrain>(request.UserId).RecordBootAsync(boot);
         return boot;
     }
 
@@ -249,7 +249,7 @@ public sealed class RoomGrain(
         AppendToBootLog(lifted);
         await state.WriteStateAsync();
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.UserUnbooted, actorId, now, userId: userId, roomId: RoomId));
-        await GrainFactory.GetGrain<IUserGrain>(userId).RecordBootAsync(lifted);
+        await GrainFactory.Get<IUserGrain>(userId).RecordBootAsync(lifted);
     }
 
     private void AppendToBootLog(BootView boot)

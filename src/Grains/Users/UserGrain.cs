@@ -196,7 +196,7 @@ public sealed class UserGrain(
     private async Task QueueAppealAsync(AppealState appeal)
     {
         var sanction = S.Sanctions.First(s => s.SanctionId == appeal.SanctionId);
-        await GrainFactory.GetGrain<IAppealQueueGrain>(GrainKeys.AppealQueue)
+        await GrainFactory.Get<IAppealQueueGrain>(GrainKeys.AppealQueue)
             .EnqueueAsync(new AppealTicket(appeal.AppealId, UserId, sanction.DecidedBy, appeal.FiledAt));
         appeal.Queued = true;
         await state.WriteStateAsync();
@@ -267,7 +267,7 @@ public sealed class UserGrain(
         ForgetRoomsPastTtl(now);
         var restriction = Restriction(now);
         await Task.WhenAll(_cachingRooms.Keys.Select(room =>
-            GrainFactory.GetGrain<IRoomGrain>(room).ApplyRestrictionAsync(UserId, restriction)));
+            GrainFactory.Get<IRoomGrain>(room).ApplyRestrictionAsync(UserId, restriction)));
     }
 
     private void ForgetRoomsPastTtl(DateTimeOffset now)

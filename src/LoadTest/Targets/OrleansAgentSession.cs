@@ -3,7 +3,7 @@ namespace OrleansSafety.LoadTest.Targets;
 /// <summary>An agent in the Orleans-client mode: the agent grain itself, no token.</summary>
 internal sealed class OrleansAgentSession(OrleansTarget target, string agentId) : IAgentSession
 {
-    private IAgentGrain Agent => target.Grains.GetGrain<IAgentGrain>(AgentId);
+    private IAgentGrain Agent => target.Grains.Get<IAgentGrain>(AgentId);
 
     public string AgentId { get; } = agentId;
 
@@ -32,13 +32,13 @@ internal sealed class OrleansAgentSession(OrleansTarget target, string agentId) 
 
     public async Task<CaseInfo> GetCaseAsync(string caseId, CancellationToken ct)
     {
-        var c = await OrleansTarget.Call(() => target.Grains.GetGrain<ICaseGrain>(caseId).GetDetailAsync());
+        var c = await OrleansTarget.Call(() => target.Grains.Get<ICaseGrain>(caseId).GetDetailAsync());
         return new CaseInfo(c.CaseId, WireNames.ToWire(c.Status), c.AccusedUserId, c.Reporters.Count, c.ClaimedBy, c.Decision?.DecidedBy);
     }
 
     public async Task<IReadOnlyList<AuditRow>> GetAuditAsync(string? caseId, string? userId, int limit, CancellationToken ct)
     {
-        var entries = await OrleansTarget.Call(() => target.Grains.GetGrain<IAuditReaderGrain>(0).QueryAsync(new AuditQuery(caseId, userId, null, limit)));
+        var entries = await OrleansTarget.Call(() => target.Grains.Get<IAuditReaderGrain>(0).QueryAsync(new AuditQuery(caseId, userId, null, limit)));
         return entries.Select(e => new AuditRow(e.EntryId, e.Action, e.ActorId, e.CaseId, e.UserId)).ToList();
     }
 }

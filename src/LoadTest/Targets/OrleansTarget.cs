@@ -57,11 +57,11 @@ public sealed class OrleansTarget : IModerationTarget
     }
 
     public async Task ConfigureRoomAsync(string roomId, string ownerId, IReadOnlyList<string> moderatorIds, CancellationToken ct) =>
-        await Call(() => Grains.GetGrain<IRoomGrain>(roomId).ConfigureAsync(new RoomSettings(ownerId, moderatorIds, null)));
+        await Call(() => Grains.Get<IRoomGrain>(roomId).ConfigureAsync(new RoomSettings(ownerId, moderatorIds, null)));
 
     public async Task<PostAck> PostMessageAsync(string roomId, string userId, string text, CancellationToken ct)
     {
-        var result = await Call(() => Grains.GetGrain<IRoomGrain>(roomId).PostAsync(new ChatPost(userId, text)));
+        var result = await Call(() => Grains.Get<IRoomGrain>(roomId).PostAsync(new ChatPost(userId, text)));
         return result.RefusedBecause is { } refusal
             ? throw new OpException(WireNames.ToWire(refusal).Replace('_', '-'), refused: true, $"refused: {refusal}")
             : new PostAck(result.Seq);
@@ -69,7 +69,7 @@ public sealed class OrleansTarget : IModerationTarget
 
     public async Task<IReadOnlyList<MessageRow>> GetMessagesAsync(string roomId, long? beforeSeq, int limit, CancellationToken ct)
     {
-        var messages = await Call(() => Grains.GetGrain<IRoomGrain>(roomId).GetMessagesAsync(beforeSeq, limit));
+        var messages = await Call(() => Grains.Get<IRoomGrain>(roomId).GetMessagesAsync(beforeSeq, limit));
         return messages.Select(m => new MessageRow(m.Seq, m.UserId, m.Text)).ToList();
     }
 
@@ -78,18 +78,18 @@ public sealed class OrleansTarget : IModerationTarget
         var f = flag;
         var content = f.ContentText is null && f.MediaUrl is null ? null : new FlagContent(f.ContentText, f.MediaUrl);
         var target = new FlagTarget(Parse<TargetType>(f.TargetType), f.ItemId, f.RoomId, f.MessageSeq, f.AccusedUserId, f.OwnerId, content);
-        var receipt = await Call(() => Grains.GetGrain<IFlagDeskGrain>(0).FileAsync(new FlagSubmission(f.ReporterId, target, Parse<FlagReason>(f.Reason), f.Comment)));
+        var receipt = await Call(() => Grains.Get<IFlagDeskGrain>(0).FileAsync(new FlagSubmission(f.ReporterId, target, Parse<FlagReason>(f.Reason), f.Comment)));
         return receipt.FlagId;
     }
 
     public async Task<string> GetFlagStatusAsync(string flagId, string reporterId, CancellationToken ct) =>
-        WireNames.ToWire((await Call(() => Grains.GetGrain<IFlagDeskGrain>(0).GetStatusAsync(flagId, reporterId))).Status);
+        WireNames.ToWire((await Call(() => Grains.Get<IFlagDeskGrain>(0).GetStatusAsync(flagId, reporterId))).Status);
 
     public async Task<string> BootAsync(string roomId, string actorId, string userId, int minutes, CancellationToken ct) =>
-        (await Call(() => Grains.GetGrain<IRoomGrain>(roomId).BootAsync(new BootRequest(actorId, userId, minutes, "load test")))).BootId;
+        (await Call(() => Grains.Get<IRoomGrain>(roomId).BootAsync(new BootRequest(actorId, userId, minutes, "load test")))).BootId;
 
     public async Task<string> FileAppealAsync(string userId, string sanctionId, string text, CancellationToken ct) =>
-        (await Call(() => Grains.GetGrain<IUserGrain>(userId).FileAppealAsync(sanctionId, text))).AppealId;
+        (await Call(() => Grains.Get<IUserGrain>(userId).FileAppealAsync(sanctionId, text))).AppealId;
 
     public async Task CreateAgentAsync(string agentId, string password, string role, CancellationToken ct)
     {
@@ -97,7 +97,7 @@ public sealed class OrleansTarget : IModerationTarget
         var roles = Parse<AgentRoles>(role);
         try
         {
-            await Call(() => Grains.GetGrain<IAgentGrain>(agentId).CreateAsync(new AgentRegistration(roles, "not-used-by-the-load-test", "load-test")));
+            await Call(() => Grains.Get<IAgentGrain>(agentId).CreateAsync(new AgentRegistration(roles, "not-used-by-the-load-test", "load-test")));
         }
         catch (OpException e) when (e.Kind == "conflict")
         {
@@ -110,13 +110,13 @@ public sealed class OrleansTarget : IModerationTarget
 
     public Task NoopAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public async Task PingAsync(string key, CancellationToken ct) => await Call(() => Grains.GetGrain<IBenchmarkGrain>(key).PingAsync(1));
+    public async Task PingAsync(string key, CancellationToken ct) => await Call(() => Grains.Get<IBenchmarkGrain>(key).PingAsync(1));
 
     public async Task<SiloMemoryStats> GetSiloStatsAsync(bool collectFirst) =>
-        await Grains.GetGrain<IBenchmarkGrain>("memory-probe").GetSiloStatsAsync(collectFirst);
+        await Grains.Get<IBenchmarkGrain>("memory-probe").GetSiloStatsAsync(collectFirst);
 
     public async Task<int> GetActivationCountAsync() =>
-        await Grains.GetGrain<IManagementGrain>(0).GetTotalActivationCount();
+        await Grains.Get<IManagementGrain>(0).GetTotalActivationCount();
 
     public async ValueTask DisposeAsync()
     {
