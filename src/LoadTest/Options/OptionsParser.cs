@@ -25,8 +25,9 @@ public static class OptionsParser
           --warmup S                  seconds of unmeasured warm-up before each measured phase
           --ceilings S                seconds for each ceiling: HTTP no-op, grain ping, PostgreSQL insert
           --peak S                    seconds of closed-loop chat to find the peak rate
-          --sweep-rooms A,B           compare the peak with A and with B rooms
-          --sweep-history A,B         compare the peak with A and with B messages of history per room
+          --sweep-rooms A,B           compare the peak with A and with B rooms; a value may repeat (A,B,B,A
+                                      cancels drift over the run: each value is judged by the mean of its steps)
+          --sweep-history A,B         compare the peak with A and with B messages of history per room (same)
           --sweep-seconds S           seconds per sweep step
           --duration S                seconds of the mixed phase (chat, flags, agents, boots, appeals)
           --chat-rate R | --chat-share F    fixed chat rate, or F × the peak measured in this run

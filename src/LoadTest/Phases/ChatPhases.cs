@@ -18,26 +18,47 @@ public static class ChatPhases
         var o = run.Options;
         var results = new List<PhaseResult>();
         var seconds = TimeSpan.FromSeconds(o.SweepSeconds);
-        foreach (var rooms in o.SweepRooms)
+        foreach (var (rooms, step) in Steps(o.SweepRooms))
         {
             // The same users whatever the room count (more rooms, fewer members each), every one of them warmed by
             // the history, so the comparison is about rooms and not about first-time user activations.
-            var people = new Population(o.RunId, rooms, o.Users, roomTag: $"s{rooms}r");
+            var people = new Population(o.RunId, rooms, o.Users, roomTag: $"s{rooms}r{step}");
             var history = Math.Max(o.HistoryPerRoom, people.UsersPerRoom);
             await SetupPhase.ConfigureRoomsAsync(run, people, ct);
             await SetupPhase.PreloadHistoryAsync(run, people, history, ct);
-            results.Add(await ClosedLoopChatAsync(run, $"rooms-{rooms}", people, seconds, history, ct));
+            results.Add(await ClosedLoopChatAsync(run, SweepStepName("rooms", rooms, step), people, seconds, history, ct));
         }
-        foreach (var history in o.SweepHistory)
+        foreach (var (history, step) in Steps(o.SweepHistory))
         {
             // Members per room no more than the smallest history, so even the short history has warmed every user.
             var members = Math.Max(2, Math.Min(o.SweepHistory.Min(), o.Users / o.Rooms));
-            var people = new Population(o.RunId, o.Rooms, o.Rooms * members, roomTag: $"h{history}r");
+            var people = new Population(o.RunId, o.Rooms, o.Rooms * members, roomTag: $"h{history}r{step}");
             await SetupPhase.ConfigureRoomsAsync(run, people, ct);
             await SetupPhase.PreloadHistoryAsync(run, people, history, ct);
-            results.Add(await ClosedLoopChatAsync(run, $"history-{history}", people, seconds, history, ct));
+            results.Add(await ClosedLoopChatAsync(run, SweepStepName("history", history, step), people, seconds, history, ct));
         }
         return results;
+    }
+
+    /// <summary>
+    /// A sweep step's phase name: "rooms-100", and "rooms-100#2" when the value comes again (its own fresh rooms).
+    /// Repeating values in reverse order (100,10000,10000,100) cancels whatever drifts over the run — tiered JIT
+    /// still optimizing, the machine warming up — which otherwise favours whichever value is measured last.
+    /// </summary>
+    public static string SweepStepName(string sweep, int value, int step) => step == 1 ? $"{sweep}-{value}" : $"{sweep}-{value}#{step}";
+
+    /// <summary>The value a sweep step measured, from its phase name (see <see cref="SweepStepName"/>).</summary>
+    public static string SweepValueOf(string phaseName, string prefix) => phaseName[prefix.Length..].Split('#')[0];
+
+    /// <summary>Each value with how many times it has come so far, counting from 1.</summary>
+    private static IEnumerable<(int Value, int Step)> Steps(IReadOnlyList<int> values)
+    {
+        var seen = new Dictionary<int, int>();
+        foreach (var value in values)
+        {
+            seen[value] = seen.GetValueOrDefault(value) + 1;
+            yield return (value, seen[value]);
+        }
     }
 
     private static async Task<PhaseResult> ClosedLoopChatAsync(RunContext run, string name, Population people, TimeSpan duration, int history, CancellationToken ct)

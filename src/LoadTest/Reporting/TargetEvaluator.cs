@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansSafety.LoadTest.Phases;
 
 namespace OrleansSafety.LoadTest.Reporting;
 
@@ -64,16 +65,31 @@ public static class TargetEvaluator
         }
     }
 
+    /// <summary>
+    /// The sweep's values compared by their mean rate: a value measured more than once (e.g. A,B,B,A) counts the mean
+    /// of its steps, so drift over the run cancels out instead of favouring the value measured last.
+    /// </summary>
     private static void Compare(RunReport report, string prefix, string target, double tolerance)
     {
-        var phases = report.Phases.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal) && p.Op("chat") is not null).ToList();
-        if (phases.Count < 2)
+        var byValue = report.Phases
+            .Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal) && p.Op("chat") is not null)
+            .GroupBy(p => ChatPhases.SweepValueOf(p.Name, prefix))
+            .Select(g => (Value: g.Key, Rates: g.Select(p => p.Op("chat")!.PerSecond).ToList()))
+            .ToList();
+        if (byValue.Count < 2)
         {
             return;
         }
-        var rates = phases.Select(p => p.Op("chat")!.PerSecond).ToList();
-        var spread = (rates.Max() - rates.Min()) / rates.Max();
-        var measured = string.Join(" vs ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name[prefix.Length..]}: {p.Op("chat")!.PerSecond:0}/s")));
+        var means = byValue.Select(v => v.Rates.Average()).ToList();
+        var spread = (means.Max() - means.Min()) / means.Max();
+        var measured = string.Join(" vs ", byValue.Select(v => Describe(v.Value, v.Rates)));
         report.Targets.Add(new(target, string.Create(CultureInfo.InvariantCulture, $"{measured} ({spread:P1} apart)"), spread <= tolerance));
+    }
+
+    private static string Describe(string value, List<double> rates)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var mean = string.Create(c, $"{value}: {rates.Average():0}/s");
+        return rates.Count == 1 ? mean : mean + string.Create(c, $" (mean of {string.Join(", ", rates.Select(r => r.ToString("0", c)))})");
     }
 }
