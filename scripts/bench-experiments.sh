@@ -8,6 +8,8 @@
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
 #   partitions  claim storm: 8 queue partitions (A) vs 32 (B)
 #   backlog     claim storm: 200 open cases (A) vs 2000 (B): does a claim cost more when the queue is longer?
+#   reset       claim storm: Npgsql resetting each pooled connection on reuse (A, DISCARD ALL: its default) vs not
+#               (B, No Reset On Close: the project's default)
 #   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default) vs not
 #               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
@@ -18,7 +20,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
@@ -72,6 +74,10 @@ for experiment in "${EXPERIMENTS[@]}"; do
         run exp-backlog-a 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 200 --storm-agents 50
         run exp-backlog-b 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 2000 --storm-agents 50
         ;;
+    reset)
+        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;No Reset On Close=false" run exp-reset-a 1 "${storm[@]}"
+        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;No Reset On Close=true" run exp-reset-b 1 "${storm[@]}"
+        ;;
     spin)
         spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_A:-70}"
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-a 1 "${chat80[@]}"
@@ -79,7 +85,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset)"
         exit 2
         ;;
     esac

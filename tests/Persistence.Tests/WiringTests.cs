@@ -78,7 +78,12 @@ public sealed class WiringTests(PostgresServer server)
 
         Assert.Equal(expected, applied.MaxPoolSize);
         Assert.Equal("OrleansSafety", applied.ApplicationName);
+        Assert.True(applied.NoResetOnClose);
     }
+
+    [Fact]
+    public void A_connection_string_that_asks_for_the_reset_keeps_it() =>
+        Assert.False(new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;No Reset On Close=false", 16)).NoResetOnClose);
 
     [Theory]
     [InlineData(true)]
