@@ -75,8 +75,8 @@ for experiment in "${EXPERIMENTS[@]}"; do
         run exp-backlog-b 1 --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 2000 --storm-agents 50
         ;;
     reset)
-        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;No Reset On Close=false" run exp-reset-a 1 "${storm[@]}"
-        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;No Reset On Close=true" run exp-reset-b 1 "${storm[@]}"
+        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;NoResetOnClose=false" run exp-reset-a 1 "${storm[@]}"
+        BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;NoResetOnClose=true" run exp-reset-b 1 "${storm[@]}"
         ;;
     spin)
         spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_A:-70}"

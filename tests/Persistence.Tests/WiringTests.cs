@@ -83,7 +83,7 @@ public sealed class WiringTests(PostgresServer server)
 
     [Fact]
     public void A_connection_string_that_asks_for_the_reset_keeps_it() =>
-        Assert.False(new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;No Reset On Close=false", 16)).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;NoResetOnClose=false", 16)).NoResetOnClose);
 
     [Theory]
     [InlineData(true)]
