@@ -5,6 +5,8 @@
 # Every process started here is recorded by PID and stopped by PID; nothing is killed by name.
 #
 #   source scripts/bench-cluster.sh
+#   bench_prepare                   # Release builds, a throwaway PostgreSQL (exports ConnectionStrings__Postgres),
+#                                   # and an EXIT trap that stops the cluster and that PostgreSQL
 #   bench_cluster_up N WORKDIR      # exports BENCH_URL BENCH_CLUSTER_ID BENCH_GATEWAY_PID BENCH_WATCH LOADTEST_API_KEY
 #   bench_cluster_down
 #
@@ -13,6 +15,7 @@
 # (Orleans:Mode=cohosted on the same PostgreSQL).
 
 BENCH_PIDS=()
+BENCH_TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll"
 GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll"
 
@@ -123,4 +126,24 @@ bench_cluster_down() {
         kill -KILL "$pid" 2>/dev/null || true
     done
     BENCH_PIDS=()
+}
+
+bench_prepare() {
+    local project
+    bench_log "building Release"
+    for project in src/Silo src/Gateway src/LoadTest; do
+        dotnet build "$project" -c Release --nologo -v quiet >/dev/null
+    done
+    # Its own temp dir: pg-start.sh hands the directory to the postgres user, who must be able to reach it.
+    BENCH_PG_DIR="$(mktemp -d /tmp/orleanssafety-pg.XXXXXX)"
+    trap bench_cleanup EXIT
+    scripts/pg-start.sh "$BENCH_PG_DIR" >/dev/null
+    # shellcheck disable=SC1091
+    source "$BENCH_PG_DIR/pg.env"
+    export ConnectionStrings__Postgres
+}
+
+bench_cleanup() {
+    bench_cluster_down
+    scripts/pg-stop.sh "$BENCH_PG_DIR" >/dev/null 2>&1 || true
 }

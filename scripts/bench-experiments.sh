@@ -22,22 +22,8 @@ OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
 [ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
-TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
-cleanup() {
-    bench_cluster_down
-    [ -n "${PGDATA_DIR:-}" ] && scripts/pg-stop.sh "$PGDATA_DIR" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-for project in src/Silo src/Gateway src/LoadTest; do
-    dotnet build "$project" -c Release --nologo -v quiet >/dev/null
-done
-PG_DIR="$(mktemp -d /tmp/orleanssafety-pg.XXXXXX)"
-scripts/pg-start.sh "$PG_DIR" >/dev/null
-# shellcheck disable=SC1091
-source "$PG_DIR/pg.env"
-export ConnectionStrings__Postgres
+bench_prepare
 
 chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --duration 0 --verify false)
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
@@ -50,7 +36,7 @@ run() { # run NAME SILOS TOOL-ARGS...
     bench_cluster_up "$silos" "$WORK/$name"
     bench_log "experiment $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
     # shellcheck disable=SC2086
-    env ${TOOL_ENV:-} dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
+    env ${TOOL_ENV:-} dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
         --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
     bench_cluster_down
     BENCH_SILO_ENV=""

@@ -19,34 +19,18 @@ SCALE="${BENCH_SCALE:-1}"
 FIGURES=("$@")
 [ ${#FIGURES[@]} -eq 0 ] && FIGURES=(main steady chat80 flag80 rooms history orleans scale memory)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
-TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
-
-cleanup() {
-    bench_cluster_down
-    [ -n "${PGDATA_DIR:-}" ] && scripts/pg-stop.sh "$PGDATA_DIR" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
 
 secs() { awk -v s="$1" -v k="$SCALE" 'BEGIN { printf "%d", s * k }'; }
 
-bench_log "building Release"
-for project in src/Silo src/Gateway src/LoadTest; do
-    dotnet build "$project" -c Release --nologo -v quiet >/dev/null
-done
-# Its own temp dir: pg-start.sh hands the directory to the postgres user, who must be able to reach it.
-PG_DIR="$(mktemp -d /tmp/orleanssafety-pg.XXXXXX)"
-scripts/pg-start.sh "$PG_DIR" >/dev/null
-# shellcheck disable=SC1091
-source "$PG_DIR/pg.env"
-export ConnectionStrings__Postgres
+bench_prepare
 
 tool() { # tool NAME ARGS...: one run of the load tool against the current cluster
     local name=$1
     shift
     wait_quiet
     bench_log "figure $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
-    dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" \
+    dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" \
         --cluster-id "$BENCH_CLUSTER_ID" --service-id orleanssafety-bench \
         --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
 }
@@ -148,7 +132,7 @@ for figure in "${FIGURES[@]}"; do
                 --ceilings "$(secs 10)" --peak "$(secs 20)" --duration 0 --verify false
             bench_cluster_down
         done
-        dotnet "$TOOL" --plot-scaling "$OUT" | tee "$OUT/bench-scale.txt"
+        dotnet "$BENCH_TOOL" --plot-scaling "$OUT" | tee "$OUT/bench-scale.txt"
         ;;
     memory)
         bench_cluster_up 1 "$WORK/memory"

@@ -17,22 +17,8 @@ command -v dotnet-trace >/dev/null || { echo "profile: dotnet-trace is not insta
 
 OUT="${BENCH_OUT:-docs/images}"
 WORK="$(mktemp -d /tmp/orleanssafety-profile.XXXXXX)"
-TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 mkdir -p "$OUT"
-cleanup() {
-    bench_cluster_down
-    [ -n "${PG_DIR:-}" ] && scripts/pg-stop.sh "$PG_DIR" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-for project in src/Silo src/Gateway src/LoadTest; do
-    dotnet build "$project" -c Release --nologo -v quiet >/dev/null
-done
-PG_DIR="$(mktemp -d /tmp/orleanssafety-pg.XXXXXX)"
-scripts/pg-start.sh "$PG_DIR" >/dev/null
-# shellcheck disable=SC1091
-source "$PG_DIR/pg.env"
-export ConnectionStrings__Postgres
+bench_prepare
 bench_cluster_up 1 "$WORK"
 
 trace() { # trace NAME PID: 15 s of thread-time samples, 30 s into the run (after set-up and warm-up)
@@ -45,7 +31,7 @@ trace gateway "$BENCH_GATEWAY_PID" &
 tracers=($!)
 trace silo "${BENCH_SILO_PIDS[0]}" &
 tracers+=($!)
-dotnet "$TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
+dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
     --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name profile \
     --rooms 1000 --users 20000 --concurrency 128 --warmup 20 --ceilings 0 --peak 40 --duration 0 --verify false
 wait "${tracers[@]}"
