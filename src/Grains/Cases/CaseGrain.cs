@@ -18,6 +18,13 @@ public sealed class CaseGrain(
 
     private readonly ModerationOptions _options = options.Value;
 
+    /// <summary>
+    /// The decision's effects are applied but "done" is not yet stored. Storing it is deferred to deactivation: it
+    /// would be the third write of the case's state per claim and decision, and the effects are idempotent, so a
+    /// crash before it only means the next activation applies them once more (finding everything already done).
+    /// </summary>
+    private bool _effectsDoneNotStored;
+
     private string CaseId => this.GetPrimaryKeyString();
 
     private CaseState S => state.State;
@@ -30,7 +37,15 @@ public sealed class CaseGrain(
     {
         if (S.EffectsPending)
         {
-            await ApplyDecisionEffectsAsync();
+            await ApplyDecisionEffectsAsync(storeDone: true);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_effectsDoneNotStored)
+        {
+            await state.WriteStateAsync(cancellationToken);
         }
     }
 
@@ -58,7 +73,7 @@ public sealed class CaseGrain(
                 S.Partition = QueuePartitioning.PartitionOf(CaseId, _options.QueuePartitions);
             }
             S.Flags.Add(new CaseFlagRecord(flag.FlagId, flag.ReporterId, AliasFor(flag.ReporterId), flag.Reason, flag.Comment, flag.ReporterAccuracy, flag.FiledAt));
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             if (opening)
             {
                 metrics.CaseOpened();
@@ -138,7 +153,7 @@ public sealed class CaseGrain(
         S.ClaimedBy = agentId;
         S.LeaseUntil = now + _options.LeaseDuration;
         S.EverClaimed = true;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         // The claim is durable; the queue entry, the audit entry and the accused's standing (for the suggested
         // sanction) do not depend on each other, so the agent waits for the slowest of them only.
         var queued = SyncQueueAsync(now);
@@ -153,7 +168,7 @@ public sealed class CaseGrain(
         var now = clock.Now;
         await RequireHeldByAsync(agentId, now);
         S.LeaseUntil = now + _options.LeaseDuration;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         await SyncQueueAsync(now);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.LeaseRenewed, agentId, now, caseId: CaseId, agentId: agentId,
             details: new Dictionary<string, string> { [AuditDetailKeys.Until] = S.LeaseUntil.Value.ToString("O") }));
@@ -167,7 +182,7 @@ public sealed class CaseGrain(
         S.Status = CaseStatus.Open;
         S.ClaimedBy = null;
         S.LeaseUntil = null;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         await SyncQueueAsync(now);
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.CaseReleased, agentId, now, caseId: CaseId, agentId: agentId));
     }
@@ -188,7 +203,7 @@ public sealed class CaseGrain(
             // The deciding agent retrying (e.g. after a timeout): answer with the decision, finishing its effects.
             if (S.EffectsPending)
             {
-                await ApplyDecisionEffectsAsync();
+                await ApplyDecisionEffectsAsync(storeDone: true);
             }
             return S.Decision;
         }
@@ -207,7 +222,7 @@ public sealed class CaseGrain(
             null, string.IsNullOrWhiteSpace(decision.Note) ? null : decision.Note);
         S.EffectsPending = true;
         S.PendingSanction = decision.Outcome == CaseOutcome.Violation ? decision.Sanction : null;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         // From here the decision is durable. If its effects cannot all be applied now (a grain on a dead silo,
         // storage down), a reminder keeps retrying them, and the agent's own retry also finishes them. If this
         // silo dies before either, the case's queue entry (still claimed) lapses back within a lease and the case,
@@ -215,7 +230,7 @@ public sealed class CaseGrain(
         // a reminder write and delete.
         try
         {
-            await ApplyDecisionEffectsAsync();
+            await ApplyDecisionEffectsAsync(storeDone: false);
         }
         catch (Exception)
         {
@@ -229,7 +244,7 @@ public sealed class CaseGrain(
     {
         if (S.EffectsPending)
         {
-            await ApplyDecisionEffectsAsync();
+            await ApplyDecisionEffectsAsync(storeDone: true);
         }
         if (!S.EffectsPending && await this.GetReminder(EffectsReminder) is { } reminder)
         {
@@ -237,7 +252,10 @@ public sealed class CaseGrain(
         }
     }
 
-    private async Task ApplyDecisionEffectsAsync()
+    /// <param name="storeDone">
+    /// Whether to store "effects done" now; the decision itself defers it (see <see cref="_effectsDoneNotStored"/>).
+    /// </param>
+    private async Task ApplyDecisionEffectsAsync(bool storeDone)
     {
         var decision = S.Decision!;
         var violation = decision.Outcome == CaseOutcome.Violation;
@@ -263,8 +281,22 @@ public sealed class CaseGrain(
         metrics.CaseDecided(decision.Outcome);
         S.EffectsPending = false;
         S.PendingSanction = null;
-        await state.WriteStateAsync();
+        if (storeDone)
+        {
+            await WriteStateAsync();
+        }
+        else
+        {
+            _effectsDoneNotStored = true;
+        }
         // A reminder registered after an earlier failure removes itself at its next tick (ReceiveReminder).
+    }
+
+    /// <summary>Every write stores the whole state, "effects done" included.</summary>
+    private async Task WriteStateAsync()
+    {
+        await state.WriteStateAsync();
+        _effectsDoneNotStored = false;
     }
 
     public async Task<IReadOnlyList<RevealedReporter>> RevealReportersAsync(string adminId, string why)
@@ -294,7 +326,7 @@ public sealed class CaseGrain(
         S.OverturnedByAppeal = appealId;
         S.OverturnedAt = clock.Now;
         S.Decision = S.Decision with { Overturned = true };
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         await Task.WhenAll(S.Flags.Select(flag =>
             GrainFactory.Get<IUserGrain>(flag.ReporterId).RecordReportOutcomeAsync(flag.FlagId, upheld: false)));
     }
@@ -311,7 +343,7 @@ public sealed class CaseGrain(
         S.Status = CaseStatus.Open;
         S.ClaimedBy = null;
         S.LeaseUntil = null;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         metrics.LeaseLapsed();
         await audit.AppendAsync(AuditTrail.Entry(AuditActions.LeaseLapsed, AuditTrail.System, lapsedAt,
             entryId: $"audit_lapse_{CaseId}_{lapsedAt.UtcTicks}", caseId: CaseId, agentId: lapsedAgent));
