@@ -35,6 +35,23 @@ public sealed class SanctionTests(ModerationCluster cluster)
     }
 
     [Fact]
+    public async Task A_decided_case_keeps_its_sanction_across_deactivation_and_its_strike_counts_once()
+    {
+        var accused = Scenario.NewId("user");
+        var sanction = await ViolationAsync(accused);
+        var caseId = (await _s.User(accused).GetHistoryAsync()).Cases.Single().CaseId;
+
+        // Every idle activation goes, the case storing what its decision deferred ("effects done") as it does; the
+        // reactivated case and user must tell the same story, with the effects applied exactly once.
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var decided = await cluster.Grains.Get<ICaseGrain>(caseId).GetDetailAsync();
+        Assert.Equal(sanction!.Kind, decided.Decision!.Sanction!.Kind);
+        Assert.Equal(1, (await _s.User(accused).GetStandingAsync()).Strikes);
+        Assert.Single((await _s.User(accused).GetHistoryAsync()).Cases, c => c.CaseId == caseId && c.Outcome == CaseOutcome.Violation);
+    }
+
+    [Fact]
     public async Task Strikes_older_than_90_days_do_not_count_towards_the_ladder()
     {
         var accused = Scenario.NewId("user");
