@@ -80,7 +80,7 @@ public static class LoadRun
         {
             await output.WriteLineAsync($"[verify] reading back {run.Ledger.MessageCount} messages, {run.Ledger.Flags.Count} flags, {run.Ledger.Claims.Count} claimed cases");
             var flagErrors = report.Phases.Any(p => p.Op("flag") is { } f && f.Errors.Count > 0);
-            report.Verification = await new Verifier(target, run.VerifierAgent!, run.Ledger).VerifyAsync(flagErrors, ct);
+            report.Verification = await new Verifier(target, run.VerifierAgent!, run.Ledger, run.Options.RetainedPerRoom).VerifyAsync(flagErrors, ct);
         }
 
         TargetEvaluator.Evaluate(report, options.ChatRateShare);

@@ -59,5 +59,32 @@ public sealed class ShortLoadRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, mixed.Op("flag")!.Refused.GetValueOrDefault("rate-limited"));
     }
 
+    /// <summary>
+    /// The no-database mode keeps each room's newest 1000 messages. Told so, the verifier checks those and counts the
+    /// older ones apart; not told, it reports the older ones as lost — the check that catches a real loss.
+    /// </summary>
+    [Fact]
+    public async Task The_verifier_reports_what_a_room_no_longer_keeps_as_lost_unless_told_the_retention()
+    {
+        var url = _gateway.Start();
+        string[] chatOnly =
+        [
+            "--url", url.ToString(), "--api-key", LoadGateway.ApiKey, "--name", "retention", "--seed", "11",
+            "--rooms", "2", "--users", "20", "--history", "0", "--concurrency", "16", "--warmup", "0",
+            "--ceilings", "0", "--peak", "6", "--duration", "0", "--max-run", "60",
+        ];
+        using var log = new StringWriter();
+
+        var told = (await LoadRun.RunAsync(OptionsParser.Parse([.. chatOnly, "--retained-per-room", "1000"], _ => null), log, CancellationToken.None)).Verification!;
+        var notTold = (await LoadRun.RunAsync(OptionsParser.Parse(chatOnly, _ => null), log, CancellationToken.None)).Verification!;
+        output.WriteLine(log.ToString());
+
+        Assert.True(told.MessagesBeyondRetention > 0, $"the rooms never passed 1000 messages ({told.MessagesChecked} checked)");
+        Assert.True(told.Passed, string.Join(Environment.NewLine, told.Problems));
+        Assert.Equal(2 * 1000, told.MessagesChecked);
+        Assert.False(notTold.Passed);
+        Assert.True(notTold.MessagesMissing > 0);
+    }
+
     public void Dispose() => _gateway.Dispose();
 }

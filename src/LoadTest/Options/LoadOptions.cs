@@ -115,6 +115,13 @@ public sealed record LoadOptions
 
     public bool Verify { get; init; } = true;
 
+    /// <summary>
+    /// Newest messages per room the target keeps, when it keeps fewer than all (the gateway's no-database mode keeps
+    /// 1000, `Moderation:InMemoryJournalCapacity`); older acknowledged messages are counted as beyond retention
+    /// instead of lost. Unset (the durable mode): every acknowledged message must read back.
+    /// </summary>
+    public int? RetainedPerRoom { get; init; }
+
     /// <summary>Processes whose CPU is split out in the profile, as name=pid pairs.</summary>
     public IReadOnlyDictionary<string, int> WatchPids { get; init; } = new Dictionary<string, int>();
 

@@ -36,6 +36,8 @@ public static class OptionsParser
           --storm-cases N --storm-agents N    claim storm: N open cases, agents claim and decide flat out
           --memory-rooms N --memory-messages N   memory phase (orleans target)
           --verify true|false         verify that nothing acknowledged was lost (default true)
+          --retained-per-room N       the target keeps only each room's newest N messages (the no-database mode:
+                                      1000); older ones are reported as beyond retention, not as lost
           --watch name=pid,...        processes whose CPU the profile splits out
           --max-run S                 hard cap on the whole run (default 1800)
         """;
@@ -113,6 +115,7 @@ public static class OptionsParser
         "memory-rooms" => o with { MemoryRooms = Int(v) },
         "memory-messages" => o with { MemoryMessages = Int(v) },
         "verify" => o with { Verify = bool.Parse(v) },
+        "retained-per-room" => o with { RetainedPerRoom = Int(v) },
         "watch" => o with { WatchPids = Pids(v) },
         "max-run" => o with { MaxRunSeconds = Num(v) },
         _ => throw new ArgumentException($"Unknown option --{name}. Run with --help true for the list."),

@@ -53,7 +53,7 @@ public static class ReportPrinter
         }
         if (report.Verification is { } v)
         {
-            s.AppendLine(c, $"verification ({v.Seconds:0.0} s): {(v.Passed ? "PASSED" : "FAILED")} — messages {v.MessagesChecked} checked, {v.MessagesMissing} missing, {v.MessagesChanged} changed; flags {v.FlagsChecked} checked, {v.FlagsUnknownToReporter} unknown to reporter, {v.FlagsWithoutCase} without case, {v.FlagsInSeveralCases} in several; cases {v.CasesChecked} checked, {v.CasesDecidedTwice} decided twice, {v.DoubleClaims} double claims, {v.Unverifiable} unverifiable");
+            s.AppendLine(c, $"verification ({v.Seconds:0.0} s): {(v.Passed ? "PASSED" : "FAILED")} — messages {v.MessagesChecked} checked, {v.MessagesMissing} missing, {v.MessagesChanged} changed{(v.MessagesBeyondRetention > 0 ? $", {v.MessagesBeyondRetention} older than the room keeps" : "")}; flags {v.FlagsChecked} checked, {v.FlagsUnknownToReporter} unknown to reporter, {v.FlagsWithoutCase} without case, {v.FlagsInSeveralCases} in several; cases {v.CasesChecked} checked, {v.CasesDecidedTwice} decided twice, {v.DoubleClaims} double claims, {v.Unverifiable} unverifiable");
             foreach (var problem in v.Problems)
             {
                 s.AppendLine(c, $"  ! {problem}");

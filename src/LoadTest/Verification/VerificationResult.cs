@@ -10,6 +10,9 @@ public sealed record VerificationResult
 
     public long MessagesChanged { get; init; }
 
+    /// <summary>Acknowledged messages older than the room's newest N that a target with limited retention keeps.</summary>
+    public long MessagesBeyondRetention { get; init; }
+
     public long FlagsChecked { get; init; }
 
     public long FlagsUnknownToReporter { get; init; }

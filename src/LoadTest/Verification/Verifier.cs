@@ -17,7 +17,8 @@ namespace OrleansSafety.LoadTest.Verification;
 /// agents never release, and leases outlast the run), and the case names the agent the tool saw decide.</item>
 /// </list>
 /// </summary>
-public sealed class Verifier(IModerationTarget target, IAgentSession reader, Ledger ledger, int concurrency = 16)
+/// <param name="retainedPerRoom">Newest messages per room the target keeps, if not all (see LoadOptions).</param>
+public sealed class Verifier(IModerationTarget target, IAgentSession reader, Ledger ledger, int? retainedPerRoom = null, int concurrency = 16)
 {
     private const int PageSize = 200;
     private const int AuditLimit = 500;
@@ -37,6 +38,7 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
             MessagesChecked = messages.Checked,
             MessagesMissing = messages.Missing,
             MessagesChanged = messages.Changed,
+            MessagesBeyondRetention = messages.BeyondRetention,
             FlagsChecked = flags.Checked,
             FlagsUnknownToReporter = flags.Unknown,
             FlagsWithoutCase = flags.WithoutCase,
@@ -50,9 +52,9 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
         };
     }
 
-    private async Task<(long Checked, long Missing, long Changed)> VerifyMessagesAsync(CancellationToken ct)
+    private async Task<(long Checked, long Missing, long Changed, long BeyondRetention)> VerifyMessagesAsync(CancellationToken ct)
     {
-        long checkedCount = 0, missing = 0, changed = 0;
+        long checkedCount = 0, missing = 0, changed = 0, beyondRetention = 0;
         await Parallel.ForEachAsync(ledger.MessagesByRoom, Limits(ct), async (room, token) =>
         {
             AckedMessage[] acked;
@@ -67,6 +69,7 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
             var oldest = acked.Min(m => m.Seq);
             var stored = new Dictionary<long, MessageRow>();
             long? before = null;
+            long? oldestRetained = null;
             while (true)
             {
                 var page = await target.GetMessagesAsync(room.Key, before, PageSize, token);
@@ -74,7 +77,11 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
                 {
                     stored[row.Seq] = row;
                 }
-                if (page.Count == 0 || page[0].Seq <= oldest)
+                if (before is null && page.Count > 0 && retainedPerRoom is { } retained)
+                {
+                    oldestRetained = page[^1].Seq - retained + 1; // seqs are gapless: the newest N are these
+                }
+                if (page.Count == 0 || page[0].Seq <= Math.Max(oldest, oldestRetained ?? oldest))
                 {
                     break;
                 }
@@ -82,6 +89,11 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
             }
             foreach (var message in acked)
             {
+                if (message.Seq < oldestRetained)
+                {
+                    Interlocked.Increment(ref beyondRetention);
+                    continue;
+                }
                 Interlocked.Increment(ref checkedCount);
                 if (!stored.TryGetValue(message.Seq, out var row))
                 {
@@ -95,7 +107,7 @@ public sealed class Verifier(IModerationTarget target, IAgentSession reader, Led
                 }
             }
         });
-        return (checkedCount, missing, changed);
+        return (checkedCount, missing, changed, beyondRetention);
     }
 
     private async Task<FlagCheck> VerifyFlagsAsync(bool flagErrorsSeen, CancellationToken ct)
