@@ -51,5 +51,10 @@ dotnet test OrleansSafety.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$r
 awk '/^(Passed|Failed)! +- Failed: / {
         gsub(",", ""); failed += $4; passed += $6; skipped += $8 }
      END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$results"
+# CI keeps only the end of the output: name the failed tests there too.
+failed_tests="$(grep -E '^ +Failed [A-Za-z_]' "$results" | sed -E 's/^ +Failed /  failed: /' || true)"
+if [ -n "$failed_tests" ]; then
+    echo "$failed_tests"
+fi
 rm -f "$results"
 exit "$status"
