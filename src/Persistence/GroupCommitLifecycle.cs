@@ -1,17 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// Flushes the group-committed stores (chat journal, audit log) when the silo stops, at
+/// Flushes the group-committed stores (chat journal, audit log, queue index and, when it is ours, grain state) when
+/// the silo stops, at
 /// <see cref="ServiceLifecycleStage.RuntimeStorageServices"/>: stages stop in reverse order, so grains have
 /// deactivated (GrainDeactivation, 19998) before this runs, and the pool is still open. What is queued by then is
 /// written rather than failed.
 /// </summary>
-internal sealed class GroupCommitLifecycle(PostgresChatJournal journal, PostgresAuditLog audit) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class GroupCommitLifecycle(
+    PostgresChatJournal journal,
+    PostgresAuditLog audit,
+    PostgresQueueIndexStore queueIndex,
+    IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(
             nameof(GroupCommitLifecycle),
             ServiceLifecycleStage.RuntimeStorageServices,
             _ => Task.CompletedTask,
-            async _ => await Task.WhenAll(journal.DisposeAsync().AsTask(), audit.DisposeAsync().AsTask()).ConfigureAwait(false));
+            async _ =>
+            {
+                // Registered only when grain-state writes are group-committed (Storage:GrainState:GroupCommit).
+                var grainState = services.GetService<PostgresGrainStorage>();
+                await Task.WhenAll(
+                    journal.DisposeAsync().AsTask(),
+                    audit.DisposeAsync().AsTask(),
+                    queueIndex.DisposeAsync().AsTask(),
+                    grainState?.DisposeAsync().AsTask() ?? Task.CompletedTask).ConfigureAwait(false);
+            });
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using OrleansSafety.Grains;
 using OrleansSafety.Grains.Storage;
@@ -51,17 +53,7 @@ public static class ModerationStorageExtensions
         silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> options) =>
             options.Configure<ModerationDatabase>((o, db) => (o.Invariant, o.DataSource) = (ModerationDatabase.Invariant, db.DataSource)));
 
-        // Orleans' own binary serializer rather than the default Newtonsoft JSON: it reads the [GenerateSerializer]
-        // / [Id] / [Alias] contracts the state types already have for messaging, so renaming or moving a state class
-        // keeps old rows readable (the JSON serializer writes CLR type names into every row), and it is smaller and
-        // faster. The price: rows are not human-readable in psql.
-        silo.AddAdoNetGrainStorage(ModerationSiloExtensions.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<ModerationDatabase, Serializer>((o, db, serializer) =>
-            {
-                o.Invariant = ModerationDatabase.Invariant;
-                o.DataSource = db.DataSource;
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+        AddGrainStorage(silo, configuration);
 
         silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> options) =>
             options.Configure<ModerationDatabase>((o, db) => (o.Invariant, o.DataSource) = (ModerationDatabase.Invariant, db.DataSource)));
@@ -84,11 +76,49 @@ public static class ModerationStorageExtensions
             sp.GetService<ILogger<PostgresAuditLog>>()));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GroupCommitLifecycle>();
 
+        services.TryAddSingleton(sp => new PostgresQueueIndexStore(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.QueueIndex,
+            sp.GetService<ILogger<PostgresQueueIndexStore>>()));
         services.RemoveAll<IQueueIndexStore>();
-        services.AddSingleton<IQueueIndexStore>(sp => new PostgresQueueIndexStore(sp.GetRequiredService<ModerationDatabase>().DataSource));
+        services.AddSingleton<IQueueIndexStore>(sp => sp.GetRequiredService<PostgresQueueIndexStore>());
+
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GroupCommitLifecycle>();
         return silo;
+    }
+
+    /// <summary>
+    /// Grain state in <c>orleans_storage</c>, serialized with Orleans' own binary serializer rather than the default
+    /// Newtonsoft JSON: it reads the [GenerateSerializer] / [Id] / [Alias] contracts the state types already have
+    /// for messaging, so renaming or moving a state class keeps old rows readable (the JSON serializer writes CLR
+    /// type names into every row), and it is smaller and faster. The price: rows are not human-readable in psql.
+    /// Writes are group-committed (<see cref="PostgresGrainStorage"/>) unless <c>Storage:GrainState:GroupCommit</c>
+    /// is false, which puts back Orleans' AdoNet provider (a transaction per write; same rows and versions).
+    /// </summary>
+    private static void AddGrainStorage(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var groupCommit = configuration.GetValue(
+            $"{PostgresStorageOptions.SectionName}:{nameof(PostgresStorageOptions.GrainState)}:{nameof(GrainStateOptions.GroupCommit)}", true);
+        if (!groupCommit)
+        {
+            silo.AddAdoNetGrainStorage(ModerationSiloExtensions.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+                options.Configure<ModerationDatabase, Serializer>((o, db, serializer) =>
+                {
+                    o.Invariant = ModerationDatabase.Invariant;
+                    o.DataSource = db.DataSource;
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            return;
+        }
+        silo.Services.TryAddSingleton(sp => new PostgresGrainStorage(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            sp.GetRequiredService<IActivatorProvider>(),
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.GrainState,
+            sp.GetService<ILogger<PostgresGrainStorage>>()));
+        silo.Services.AddGrainStorage(ModerationSiloExtensions.StorageName, (sp, _) => sp.GetRequiredService<PostgresGrainStorage>());
     }
 
     /// <summary>

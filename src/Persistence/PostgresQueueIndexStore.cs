@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using OrleansSafety.Contracts.Model;
@@ -6,8 +8,13 @@ using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Persistence;
 
-/// <summary>The work queue's index in PostgreSQL: a row per unresolved case, upserted by primary key.</summary>
-public sealed class PostgresQueueIndexStore(NpgsqlDataSource dataSource) : IQueueIndexStore
+/// <summary>
+/// The work queue's index in PostgreSQL: a row per unresolved case. Upserts and removals from every partition of the
+/// silo are group-committed (<see cref="GroupCommitter{T}"/>): whatever is queued goes out as one upsert and one
+/// delete statement in one round trip and one transaction, and each write completes once its batch has committed.
+/// Both statements are idempotent, so a batch retried after a transient error changes nothing twice.
+/// </summary>
+public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable, IDisposable
 {
     private const string LoadSql = """
         SELECT case_id, base_priority, created_at, status, claimed_by, lease_until, target_type, accused_user_id,
@@ -18,17 +25,34 @@ public sealed class PostgresQueueIndexStore(NpgsqlDataSource dataSource) : IQueu
     private const string UpsertSql = """
         INSERT INTO queue_entries (case_id, partition, base_priority, created_at, status, claimed_by, lease_until,
                                    target_type, accused_user_id, top_reason, reporters)
-        VALUES (@case_id, @partition, @base_priority, @created_at, @status, @claimed_by, @lease_until,
-                @target_type, @accused_user_id, @top_reason, @reporters)
+        SELECT * FROM unnest(@case_ids, @partitions, @base_priorities, @created_ats, @statuses, @claimed_bys,
+                             @lease_untils, @target_types, @accused_user_ids, @top_reasons, @reporters)
         ON CONFLICT (case_id) DO UPDATE SET
             partition = excluded.partition, base_priority = excluded.base_priority, status = excluded.status,
             claimed_by = excluded.claimed_by, lease_until = excluded.lease_until, top_reason = excluded.top_reason,
             reporters = excluded.reporters
         """;
 
-    private const string RemoveSql = "DELETE FROM queue_entries WHERE case_id = @case_id";
+    private const string RemoveSql = "DELETE FROM queue_entries WHERE case_id = ANY(@case_ids)";
 
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitter<QueueIndexWrite> _committer;
+
+    public PostgresQueueIndexStore(NpgsqlDataSource dataSource, QueueIndexOptions? options = null, ILogger<PostgresQueueIndexStore>? logger = null)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        _committer = new GroupCommitter<QueueIndexWrite>(
+            "queue index",
+            options ?? new QueueIndexOptions(),
+            WriteBatchAsync,
+            (count, error) => new StorageFaultException($"The queue index could not store {count} change(s).", error),
+            logger ?? (ILogger)NullLogger<PostgresQueueIndexStore>.Instance);
+    }
+
+    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
+    internal long BatchesWritten => _committer.BatchesWritten;
 
     public async Task<IReadOnlyList<QueueEntry>> LoadAsync(int partition)
     {
@@ -54,33 +78,73 @@ public sealed class PostgresQueueIndexStore(NpgsqlDataSource dataSource) : IQueu
         return entries;
     }
 
-    public async Task UpsertAsync(int partition, QueueEntry entry)
+    public Task UpsertAsync(int partition, QueueEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var s = entry.Summary;
-        await using var command = _dataSource.CreateCommand(UpsertSql);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter<string>("case_id", s.CaseId));
-        p.Add(new NpgsqlParameter<int>("partition", partition));
-        p.Add(new NpgsqlParameter<double>("base_priority", entry.BasePriority));
-        p.Add(new NpgsqlParameter<DateTimeOffset>("created_at", s.CreatedAt.ToUniversalTime()));
-        p.Add(new NpgsqlParameter<string>("status", WireNames.ToWire(s.Status)));
-        p.Add(new NpgsqlParameter("claimed_by", NpgsqlDbType.Text) { Value = (object?)s.ClaimedBy ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("lease_until", NpgsqlDbType.TimestampTz) { Value = (object?)s.LeaseUntil?.ToUniversalTime() ?? DBNull.Value });
-        p.Add(new NpgsqlParameter<string>("target_type", WireNames.ToWire(s.TargetType)));
-        p.Add(new NpgsqlParameter<string>("accused_user_id", s.AccusedUserId));
-        p.Add(new NpgsqlParameter<string>("top_reason", WireNames.ToWire(s.TopReason)));
-        p.Add(new NpgsqlParameter<int>("reporters", s.Reporters));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return _committer.AppendAsync(new QueueIndexWrite(partition, entry.Summary.CaseId, entry)).AsTask();
     }
 
-    public async Task RemoveAsync(int partition, string caseId)
+    public Task RemoveAsync(int partition, string caseId) =>
+        _committer.AppendAsync(new QueueIndexWrite(partition, caseId, Entry: null)).AsTask();
+
+    /// <summary>Stops taking writes and completes once everything already queued has been written (or failed).</summary>
+    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+
+    /// <summary>Stops taking writes without waiting: what is queued is still written in the background.</summary>
+    public void Dispose() => _committer.Dispose();
+
+    private async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<QueueIndexWrite> batch)
     {
-        await using var command = _dataSource.CreateCommand(RemoveSql);
-        command.Parameters.Add(new NpgsqlParameter<string>("case_id", caseId));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        // A case's next write waits for its previous one, so a case appears once per batch; if it ever appeared
+        // twice, the later write is the one that must stand (and an upsert may touch a row only once per statement).
+        var last = new Dictionary<string, QueueIndexWrite>(StringComparer.Ordinal);
+        foreach (var write in batch)
+        {
+            last[write.CaseId] = write;
+        }
+        var upserts = last.Values.Where(w => w.Entry is not null).Select(w => (w.Partition, Entry: w.Entry!)).ToList();
+        var removals = last.Values.Where(w => w.Entry is null).Select(w => w.CaseId).ToArray();
+
+        await using var statements = _dataSource.CreateBatch();
+        if (upserts.Count > 0)
+        {
+            statements.BatchCommands.Add(UpsertCommand(upserts));
+        }
+        if (removals.Length > 0)
+        {
+            var remove = new NpgsqlBatchCommand(RemoveSql);
+            remove.Parameters.Add(new NpgsqlParameter<string[]>("case_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = removals });
+            statements.BatchCommands.Add(remove);
+        }
+        // One round trip; the statements of a batch run in one implicit transaction.
+        await statements.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return NoneRefused;
     }
+
+    private static NpgsqlBatchCommand UpsertCommand(List<(int Partition, QueueEntry Entry)> upserts)
+    {
+        var command = new NpgsqlBatchCommand(UpsertSql);
+        var p = command.Parameters;
+        p.Add(Array("case_ids", NpgsqlDbType.Text, upserts.Select(u => u.Entry.Summary.CaseId)));
+        p.Add(Array("partitions", NpgsqlDbType.Integer, upserts.Select(u => u.Partition)));
+        p.Add(Array("base_priorities", NpgsqlDbType.Double, upserts.Select(u => u.Entry.BasePriority)));
+        p.Add(Array("created_ats", NpgsqlDbType.TimestampTz, upserts.Select(u => u.Entry.Summary.CreatedAt.UtcDateTime)));
+        p.Add(Array("statuses", NpgsqlDbType.Text, upserts.Select(u => WireNames.ToWire(u.Entry.Summary.Status))));
+        p.Add(Array("claimed_bys", NpgsqlDbType.Text, upserts.Select(u => u.Entry.Summary.ClaimedBy)));
+        p.Add(Array("lease_untils", NpgsqlDbType.TimestampTz, upserts.Select(u => u.Entry.Summary.LeaseUntil?.UtcDateTime)));
+        p.Add(Array("target_types", NpgsqlDbType.Text, upserts.Select(u => WireNames.ToWire(u.Entry.Summary.TargetType))));
+        p.Add(Array("accused_user_ids", NpgsqlDbType.Text, upserts.Select(u => u.Entry.Summary.AccusedUserId)));
+        p.Add(Array("top_reasons", NpgsqlDbType.Text, upserts.Select(u => WireNames.ToWire(u.Entry.Summary.TopReason))));
+        p.Add(Array("reporters", NpgsqlDbType.Integer, upserts.Select(u => u.Entry.Summary.Reporters)));
+        return command;
+    }
+
+    private static NpgsqlParameter<TValue[]> Array<TValue>(string name, NpgsqlDbType elementType, IEnumerable<TValue> values) =>
+        new(name, NpgsqlDbType.Array | elementType) { TypedValue = values.ToArray() };
 
     private static TEnum Parse<TEnum>(string wire) where TEnum : struct, Enum =>
         WireNames.TryParse<TEnum>(wire, out var value) ? value : throw new InvalidDataException($"Unknown {typeof(TEnum).Name} '{wire}' in queue_entries.");
+
+    /// <summary>One queued change of a case's row: its entry, or null to remove it.</summary>
+    private readonly record struct QueueIndexWrite(int Partition, string CaseId, QueueEntry? Entry);
 }

@@ -18,6 +18,10 @@ public sealed class PostgresStorageOptions
     public ChatJournalOptions Journal { get; set; } = new();
 
     public AuditLogOptions Audit { get; set; } = new();
+
+    public GrainStateOptions GrainState { get; set; } = new();
+
+    public QueueIndexOptions QueueIndex { get; set; } = new();
 }
 
 /// <summary>Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal").</summary>
@@ -30,6 +34,34 @@ public sealed class ChatJournalOptions : GroupCommitOptions;
 public sealed class AuditLogOptions : GroupCommitOptions
 {
     public AuditLogOptions()
+    {
+        MaxBatchSize = 500;
+        QueueCapacity = 10_000;
+    }
+}
+
+/// <summary>
+/// Grain-state writes (section "Storage:GrainState"): group-committed by <see cref="PostgresGrainStorage"/>, or, with
+/// <see cref="GroupCommit"/> false, one transaction each through Orleans' AdoNet provider (same rows; for comparison,
+/// docs/BENCHMARKS.md).
+/// </summary>
+public sealed class GrainStateOptions : GroupCommitOptions
+{
+    public GrainStateOptions()
+    {
+        MaxBatchSize = 500;
+        QueueCapacity = 10_000;
+        // A retried batch whose first commit went through would meet its own new versions and report conflicts.
+        MaxAttempts = 1;
+    }
+
+    public bool GroupCommit { get; set; } = true;
+}
+
+/// <summary>Group commit of <see cref="PostgresQueueIndexStore"/> (section "Storage:QueueIndex").</summary>
+public sealed class QueueIndexOptions : GroupCommitOptions
+{
+    public QueueIndexOptions()
     {
         MaxBatchSize = 500;
         QueueCapacity = 10_000;

@@ -20,7 +20,7 @@ public sealed class WiringTests(PostgresServer server)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task The_postgres_journal_and_audit_log_win_in_either_registration_order(bool storageFirst)
+    public async Task The_postgres_stores_win_in_either_registration_order(bool storageFirst)
     {
         var silo = new FakeSiloBuilder(Configuration(("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p")));
         if (storageFirst)
@@ -45,13 +45,39 @@ public sealed class WiringTests(PostgresServer server)
         Assert.Single(silo.Services, d => d.ImplementationType == typeof(GroupCommitLifecycle));
         Assert.Contains(silo.Services, IsModerationGrainStorage);
 
-        // Grain state goes through the process's pool, in Orleans' binary format rather than the silo default.
+        Assert.IsType<PostgresQueueIndexStore>(services.GetRequiredService<IQueueIndexStore>());
+
+        // Membership and reminders go through the process's one pool.
+        var pool = services.GetRequiredService<ModerationDatabase>().DataSource;
+        Assert.Same(pool, services.GetRequiredService<IOptions<AdoNetClusteringSiloOptions>>().Value.DataSource);
+        Assert.Same(pool, services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value.DataSource);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task Grain_state_is_group_committed_unless_configured_otherwise(string? groupCommit)
+    {
+        var silo = new FakeSiloBuilder(Configuration(
+            ("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p"),
+            ("Storage:GrainState:GroupCommit", groupCommit)));
+        silo.UseModerationStorage(silo.Configuration).AddModerationGrains(silo.Configuration);
+        silo.Services.AddSerializer();
+        silo.Services.AddSingleton<IGrainStorageSerializer, SiloDefaultSerializer>();
+
+        await using var services = silo.Services.BuildServiceProvider();
+        Assert.Single(silo.Services, IsModerationGrainStorage);
+        if (groupCommit != "false")
+        {
+            Assert.IsType<PostgresGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(ModerationSiloExtensions.StorageName));
+            return;
+        }
+        // Orleans' AdoNet provider, on the process's pool, in Orleans' binary format rather than the silo default.
         var storage = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(ModerationSiloExtensions.StorageName);
         Assert.Equal(ModerationDatabase.Invariant, storage.Invariant);
         Assert.Same(services.GetRequiredService<ModerationDatabase>().DataSource, storage.DataSource);
         Assert.IsType<OrleansGrainStorageSerializer>(storage.GrainStorageSerializer);
-        Assert.Same(storage.DataSource, services.GetRequiredService<IOptions<AdoNetClusteringSiloOptions>>().Value.DataSource);
-        Assert.Same(storage.DataSource, services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value.DataSource);
     }
 
     [Fact]
@@ -95,7 +121,9 @@ public sealed class WiringTests(PostgresServer server)
 
         new SiloStartupMigration(database, new SchemaMigrator(), Options.Create(
             new PostgresStorageOptions { MigrateOnStart = migrateOnStart })).Participate(lifecycle);
-        new GroupCommitLifecycle(new PostgresChatJournal(database.DataSource), new PostgresAuditLog(database.DataSource)).Participate(lifecycle);
+        using var services = new ServiceCollection().BuildServiceProvider();
+        new GroupCommitLifecycle(new PostgresChatJournal(database.DataSource), new PostgresAuditLog(database.DataSource),
+            new PostgresQueueIndexStore(database.DataSource), services).Participate(lifecycle);
 
         if (migrateOnStart)
         {
@@ -128,8 +156,8 @@ public sealed class WiringTests(PostgresServer server)
     private static bool IsModerationGrainStorage(ServiceDescriptor descriptor) =>
         descriptor.ServiceType == typeof(IGrainStorage) && Equals(descriptor.ServiceKey, ModerationSiloExtensions.StorageName);
 
-    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+    private static IConfiguration Configuration(params (string Key, string? Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value))).Build();
 
     private sealed class FakeSiloBuilder(IConfiguration configuration) : ISiloBuilder
     {

@@ -5,8 +5,10 @@ namespace OrleansSafety.Contracts.Grains;
 /// <summary>
 /// One partition of the case queue. A case lives in the partition its id hashes to; agents pick the best head
 /// across partitions. The partition is the only place a claim is granted, so no case is ever held twice.
-/// Reads and grants interleave with index writes: each runs in one synchronous turn and a write changes memory only
-/// after its row is durable, so they never see a half-applied change, and claims never queue behind database commits.
+/// Everything interleaves: reads and grants each run in one synchronous turn, and a write changes memory only after
+/// its row is durable, so nothing sees a half-applied change; claims never queue behind database commits, and the
+/// writes of many cases share one group commit. A case's own writes stay in order because the case grain awaits
+/// each before the next.
 /// </summary>
 [Alias("queue-partition")]
 public interface IQueuePartitionGrain : IGrainWithIntegerKey
@@ -15,10 +17,10 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     /// Records the case's current state. <paramref name="basePriority"/> is its priority without age; the partition
     /// adds the age term itself, so ordering never goes stale as time passes.
     /// </summary>
-    [Alias("upsert")]
+    [Alias("upsert"), AlwaysInterleave]
     Task UpsertAsync(CaseSummary summary, double basePriority);
 
-    [Alias("remove")]
+    [Alias("remove"), AlwaysInterleave]
     Task RemoveAsync(string caseId);
 
     /// <summary>The best claimable cases here, best first (lapsed leases count as claimable).</summary>

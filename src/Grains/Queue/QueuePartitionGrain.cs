@@ -7,8 +7,9 @@ namespace OrleansSafety.Grains.Queue;
 /// <summary>
 /// One slice of the case queue. Grants claims one at a time (a grain turn is atomic), keeps open cases in claim
 /// order, and returns lapsed claims to the open set — on a timer while active and on a reminder after a restart.
-/// Its index is written one case at a time to <see cref="IQueueIndexStore"/>; a claim it grants is made durable
-/// by the case, which then upserts the entry here, so granting costs no write of its own.
+/// Its index is a row per case in <see cref="IQueueIndexStore"/> (writes of many cases at once share a commit there);
+/// a claim it grants is made durable by the case, which then upserts the entry here, so granting costs no write of
+/// its own.
 /// </summary>
 public sealed class QueuePartitionGrain(
     IQueueIndexStore store,

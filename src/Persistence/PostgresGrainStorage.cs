@@ -1,0 +1,204 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+using OrleansSafety.Grains.Storage;
+
+namespace OrleansSafety.Persistence;
+
+/// <summary>
+/// Grain state in <c>orleans_storage</c>, with group commit: the writes of every grain of the silo queue up and go
+/// out together (<see cref="GroupCommitter{T}"/>), one statement and one commit per batch, where Orleans' AdoNet
+/// provider spends a transaction on each. A flag, a claim and a decision each write several grains (case, user,
+/// flag, target); under load their writes now share commits, and a lone write still goes out at once.
+/// </summary>
+/// <remarks>
+/// Same rows, keys and version protocol as the AdoNet provider (<see cref="GrainStateRowKey"/>), so either can read
+/// what the other wrote: an ETag is the row's version; a write with an ETag succeeds only if the row still has that
+/// version, a write without one only if there is no row yet; anything else is an
+/// <see cref="InconsistentStateException"/> (another activation wrote first). A write completes only once its batch
+/// has committed. Batches are not retried (<see cref="GrainStateOptions.MaxAttempts"/> is 1): a retry after a commit
+/// whose answer was lost would see its own versions and report conflicts, so a failed batch fails its writes and the
+/// grains' callers get a storage fault (503), as with the AdoNet provider.
+/// </remarks>
+public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
+{
+    private const string ReadSql = """
+        SELECT payload, version FROM orleans_storage
+        WHERE service_id = @service_id AND grain_type = @grain_type AND grain_id_n0 = @n0 AND grain_id_n1 = @n1
+          AND grain_id_extension = @extension
+        """;
+
+    // Updates where the ETag matches, inserts where there was none and no row exists; answers the index of every
+    // write that took effect. One statement text whatever the batch size.
+    private const string WriteSql = """
+        WITH batch AS (
+            SELECT * FROM unnest(@indexes, @grain_types, @n0s, @n1s, @extensions, @versions, @payloads)
+                AS b (idx, grain_type, n0, n1, extension, version, payload)),
+        updated AS (
+            UPDATE orleans_storage s
+            SET payload = b.payload, version = s.version + 1, modified_at = now()
+            FROM batch b
+            WHERE b.version IS NOT NULL AND s.service_id = @service_id AND s.grain_type = b.grain_type
+              AND s.grain_id_n0 = b.n0 AND s.grain_id_n1 = b.n1 AND s.grain_id_extension = b.extension
+              AND s.version = b.version
+            RETURNING b.idx),
+        inserted AS (
+            INSERT INTO orleans_storage (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension, payload, version)
+            SELECT @service_id, grain_type, n0, n1, extension, payload, 1 FROM batch WHERE version IS NULL
+            ON CONFLICT ON CONSTRAINT orleans_storage_pkey DO NOTHING
+            RETURNING grain_type, grain_id_n0, grain_id_n1, grain_id_extension)
+        SELECT idx FROM updated
+        UNION ALL
+        SELECT b.idx FROM inserted i JOIN batch b
+            ON b.version IS NULL AND b.grain_type = i.grain_type AND b.n0 = i.grain_id_n0 AND b.n1 = i.grain_id_n1
+           AND b.extension = i.grain_id_extension
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly IGrainStorageSerializer _serializer;
+    private readonly IActivatorProvider _activators;
+    private readonly GroupCommitter<GrainStateWrite> _committer;
+
+    public PostgresGrainStorage(
+        NpgsqlDataSource dataSource,
+        string serviceId,
+        IGrainStorageSerializer serializer,
+        IActivatorProvider activators,
+        GrainStateOptions? options = null,
+        ILogger<PostgresGrainStorage>? logger = null)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
+        (_serviceId, _serializer, _activators) = (serviceId, serializer, activators);
+        _committer = new GroupCommitter<GrainStateWrite>(
+            "grain state",
+            options ?? new GrainStateOptions(),
+            WriteBatchAsync,
+            (count, error) => new StorageFaultException($"Grain state: a batch of {count} write(s) could not be stored.", error),
+            logger ?? (ILogger)NullLogger<PostgresGrainStorage>.Instance);
+    }
+
+    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
+    internal long BatchesWritten => _committer.BatchesWritten;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = GrainStateRowKey.Of(stateName, grainId);
+        await using var command = _dataSource.CreateCommand(ReadSql);
+        AddKey(command.Parameters, key);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            (grainState.State, grainState.ETag, grainState.RecordExists) = (NewState<T>(), null, false);
+            return;
+        }
+        var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+        grainState.State = payload is null ? NewState<T>() : _serializer.Deserialize<T>(new BinaryData(payload));
+        grainState.ETag = reader.GetInt32(1).ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var payload = _serializer.Serialize(grainState.State).ToArray();
+        grainState.ETag = await WriteAsync(GrainStateRowKey.Of(stateName, grainId), grainState.ETag, payload).ConfigureAwait(false);
+        grainState.RecordExists = true;
+    }
+
+    /// <summary>Keeps the row, so its version keeps counting, and drops the payload (as the AdoNet provider does).</summary>
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (!grainState.RecordExists)
+        {
+            await ReadStateAsync(stateName, grainId, grainState).ConfigureAwait(false);
+            if (!grainState.RecordExists)
+            {
+                return;
+            }
+        }
+        grainState.ETag = await WriteAsync(GrainStateRowKey.Of(stateName, grainId), grainState.ETag, payload: null).ConfigureAwait(false);
+        (grainState.State, grainState.RecordExists) = (NewState<T>(), false);
+    }
+
+    /// <summary>Stops taking writes and completes once everything already queued has been written (or failed).</summary>
+    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+
+    /// <summary>Stops taking writes without waiting: what is queued is still written in the background.</summary>
+    public void Dispose() => _committer.Dispose();
+
+    /// <summary>Queues the write; answers the row's new version (the new ETag) once committed.</summary>
+    private async Task<string> WriteAsync(GrainStateRowKey key, string? etag, byte[]? payload)
+    {
+        int? expected = string.IsNullOrWhiteSpace(etag) ? null : int.Parse(etag, CultureInfo.InvariantCulture);
+        await _committer.AppendAsync(new GrainStateWrite(key, expected, payload)).ConfigureAwait(false);
+        return ((expected ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<GrainStateWrite> batch)
+    {
+        var refused = new Dictionary<int, Exception>();
+        // Two writes of one row in a batch come from two activations with the same ETag (a write awaits its commit
+        // before the next): at most one could succeed one after the other, so the later ones are conflicts.
+        var seen = new HashSet<GrainStateRowKey>();
+        var sent = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (seen.Add(batch[i].Key))
+            {
+                sent.Add(i);
+            }
+            else
+            {
+                refused[i] = Conflict(batch[i]);
+            }
+        }
+
+        await using var command = _dataSource.CreateCommand(WriteSql);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<string>("service_id", _serviceId));
+        p.Add(new NpgsqlParameter<int[]>("indexes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. sent] });
+        p.Add(new NpgsqlParameter<string[]>("grain_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. sent.Select(i => batch[i].Key.StateName)] });
+        p.Add(new NpgsqlParameter<long[]>("n0s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. sent.Select(i => batch[i].Key.N0)] });
+        p.Add(new NpgsqlParameter<long[]>("n1s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. sent.Select(i => batch[i].Key.N1)] });
+        p.Add(new NpgsqlParameter<string[]>("extensions", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. sent.Select(i => batch[i].Key.Extension)] });
+        p.Add(new NpgsqlParameter<int?[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. sent.Select(i => batch[i].ExpectedVersion)] });
+        p.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. sent.Select(i => batch[i].Payload)] });
+
+        var applied = new HashSet<int>();
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+        foreach (var i in sent.Where(i => !applied.Contains(i)))
+        {
+            refused[i] = Conflict(batch[i]);
+        }
+        return refused;
+    }
+
+    private InconsistentStateException Conflict(GrainStateWrite write) =>
+        new($"Version conflict writing grain state {write.Key} (service {_serviceId}): expected version " +
+            $"{write.ExpectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "none (new row)"}; another activation wrote first.");
+
+    private void AddKey(NpgsqlParameterCollection p, GrainStateRowKey key)
+    {
+        p.Add(new NpgsqlParameter<string>("service_id", _serviceId));
+        p.Add(new NpgsqlParameter<string>("grain_type", key.StateName));
+        p.Add(new NpgsqlParameter<long>("n0", key.N0));
+        p.Add(new NpgsqlParameter<long>("n1", key.N1));
+        p.Add(new NpgsqlParameter<string>("extension", key.Extension));
+    }
+
+    private T NewState<T>() => _activators.GetActivator<T>().Create();
+
+    /// <summary>One queued write: the row, the version it expects (null: no row yet) and the payload (null: cleared).</summary>
+    private readonly record struct GrainStateWrite(GrainStateRowKey Key, int? ExpectedVersion, byte[]? Payload);
+}
