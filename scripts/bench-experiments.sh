@@ -2,7 +2,8 @@
 # The configuration experiments behind the recommendations in docs/BENCHMARKS.md: each runs the same load twice,
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
-#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog   (default: all)
+#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate
+#                                                   (default: all)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -12,6 +13,8 @@
 #               (B, No Reset On Close: the project's default)
 #   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default) vs not
 #               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
+#   grainstate  claim storm, then chat at 1000/s with 100 flags/s and ten agents: grain-state writes one transaction
+#               each through Orleans' AdoNet provider (A) vs group-committed by PostgresGrainStorage (B, the default)
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +23,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -29,6 +32,8 @@ chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
     --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
 storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
+flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 1000 --flag-rate 100
+    --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
 run() { # run NAME SILOS TOOL-ARGS...
     local name=$1 silos=$2
@@ -64,6 +69,12 @@ for experiment in "${EXPERIMENTS[@]}"; do
         BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;NoResetOnClose=false" run exp-reset-a 1 "${storm[@]}"
         BENCH_SILO_ENV="ConnectionStrings__Postgres=$ConnectionStrings__Postgres;NoResetOnClose=true" run exp-reset-b 1 "${storm[@]}"
         ;;
+    grainstate)
+        BENCH_SILO_ENV="Storage__GrainState__GroupCommit=false" run exp-grainstate-a 1 "${storm[@]}"
+        BENCH_SILO_ENV="Storage__GrainState__GroupCommit=true" run exp-grainstate-b 1 "${storm[@]}"
+        BENCH_SILO_ENV="Storage__GrainState__GroupCommit=false" run exp-grainstate-flags-a 1 "${flags[@]}"
+        BENCH_SILO_ENV="Storage__GrainState__GroupCommit=true" run exp-grainstate-flags-b 1 "${flags[@]}"
+        ;;
     spin)
         spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_A:-70}"
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-a 1 "${chat80[@]}"
@@ -71,7 +82,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate)"
         exit 2
         ;;
     esac
