@@ -13,7 +13,7 @@
 #               (B, No Reset On Close: the project's default)
 #   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default) vs not
 #               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
-#   grainstate  claim storm, then chat at 1000/s with 100 flags/s and ten agents: grain-state writes one transaction
+#   grainstate  claim storm, then chat at 300/s with 60 flags/s and ten agents: grain-state writes one transaction
 #               each through Orleans' AdoNet provider (A) vs group-committed by PostgresGrainStorage (B, the default)
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
@@ -32,7 +32,7 @@ chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
     --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
 storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
-flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 1000 --flag-rate 100
+flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
     --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
 run() { # run NAME SILOS TOOL-ARGS...

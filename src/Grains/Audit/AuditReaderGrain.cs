@@ -3,7 +3,7 @@ using OrleansSafety.Grains.Storage;
 namespace OrleansSafety.Grains.Audit;
 
 /// <summary>Lets clients (the gateway) read the silo-side audit log.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class AuditReaderGrain(IAuditLog audit) : Grain, IAuditReaderGrain
 {
     public const int MaxLimit = 500;

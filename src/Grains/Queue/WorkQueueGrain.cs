@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace OrleansSafety.Grains.Queue;
 
 /// <summary>The whole queue at a glance, merged from every partition.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class WorkQueueGrain(IOptions<ModerationOptions> options) : Grain, IWorkQueueGrain
 {
     public async Task<QueueOverview> GetOverviewAsync(int top)
