@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Where the chat peak's CPU goes, per process: runs the chat peak (closed loop, 128 in flight) against a fresh
-# benchmark cluster, samples the gateway's and the silo's threads with dotnet-trace for 15 s in the middle of it, and
-# writes the frames that were on CPU, most first (OUT/profile-gateway.txt, OUT/profile-silo.txt, OUT/bench-profile.*).
+# Where the CPU goes, per process: runs a load against a fresh benchmark cluster, samples the gateway's and the
+# silo's threads with dotnet-trace in the middle of it, and writes the frames that were on CPU, most first.
 #
-#   scripts/profile.sh            (needs dotnet-trace: dotnet tool install -g dotnet-trace)
+#   scripts/profile.sh [chat|storm]     (needs dotnet-trace: dotnet tool install -g dotnet-trace)
+#
+#   chat   (default) the chat peak (closed loop, 128 in flight), traced for 15 s once it runs;
+#          writes OUT/profile-gateway.txt, OUT/profile-silo.txt, OUT/bench-profile.*
+#   storm  a claim storm (6000 cases, 50 agents claiming and deciding), traced for 8 s once the storm runs;
+#          writes OUT/profile-storm-gateway.txt, OUT/profile-storm-silo.txt, OUT/bench-profile-storm.*
 #
 # dotnet-trace's thread-time sampler (~100 Hz per thread) marks each sample as running managed code (CPU_TIME) or
 # blocked in native code; scripts/trace-cpu.py keeps the running samples only. The sampler itself suspends the
@@ -15,28 +19,51 @@ source scripts/bench-cluster.sh
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-trace >/dev/null || { echo "profile: dotnet-trace is not installed (dotnet tool install -g dotnet-trace)" >&2; exit 2; }
 
+MODE="${1:-chat}"
+case "$MODE" in
+    chat)
+        name=profile prefix=profile trace_seconds=15 delay=25 starts_with="[chat-peak "
+        load=(--rooms 1000 --users 20000 --concurrency 128 --warmup 20 --ceilings 0 --peak 40 --duration 0 --verify false)
+        ;;
+    storm)
+        name=profile-storm prefix=profile-storm trace_seconds=8 delay=3 starts_with="[claim-storm "
+        load=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 6000 --storm-agents 50 --verify false)
+        ;;
+    *)
+        echo "profile: unknown mode '$MODE' (chat or storm)" >&2
+        exit 2
+        ;;
+esac
+
 OUT="${BENCH_OUT:-docs/images}"
 WORK="$(mktemp -d /tmp/orleanssafety-profile.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
 bench_cluster_up 1 "$WORK"
 
-trace() { # trace NAME PID: 15 s of thread-time samples, 30 s into the run (after set-up and warm-up)
-    sleep 30
-    bench_log "tracing $1 (pid $2) for 15 s"
-    dotnet-trace collect -p "$2" --profile dotnet-sampled-thread-time --format Speedscope \
-        --duration 00:00:00:15 -o "$WORK/$1.nettrace" >"$WORK/trace-$1.log" 2>&1
-}
-trace gateway "$BENCH_GATEWAY_PID" &
-tracers=($!)
-trace silo "${BENCH_SILO_PIDS[0]}" &
-tracers+=($!)
 dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
-    --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name profile \
-    --rooms 1000 --users 20000 --concurrency 128 --warmup 20 --ceilings 0 --peak 40 --duration 0 --verify false
+    --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "${load[@]}" \
+    > >(tee "$WORK/tool.log") 2>&1 &
+tool=$!
+
+# Tracing starts $delay s after the phase's first progress line (the chat peak's warm-up prints them too).
+until grep -qF "$starts_with" "$WORK/tool.log" 2>/dev/null; do
+    kill -0 "$tool" 2>/dev/null || { bench_log "the load tool ended before its measured phase"; exit 1; }
+    sleep 0.5
+done
+sleep "$delay"
+tracers=()
+for target in "gateway:$BENCH_GATEWAY_PID" "silo:${BENCH_SILO_PIDS[0]}"; do
+    bench_log "tracing ${target%%:*} (pid ${target#*:}) for $trace_seconds s"
+    dotnet-trace collect -p "${target#*:}" --profile dotnet-sampled-thread-time --format Speedscope \
+        --duration "00:00:00:$(printf '%02d' "$trace_seconds")" -o "$WORK/${target%%:*}.nettrace" \
+        >"$WORK/trace-${target%%:*}.log" 2>&1 &
+    tracers+=($!)
+done
 wait "${tracers[@]}"
-for name in gateway silo; do
-    python3 scripts/trace-cpu.py "$WORK/$name.speedscope.json" >"$OUT/profile-$name.txt"
-    bench_log "$OUT/profile-$name.txt"
-    head -25 "$OUT/profile-$name.txt"
+wait "$tool"
+for process in gateway silo; do
+    python3 scripts/trace-cpu.py "$WORK/$process.speedscope.json" >"$OUT/$prefix-$process.txt"
+    bench_log "$OUT/$prefix-$process.txt"
+    head -25 "$OUT/$prefix-$process.txt"
 done

@@ -6,7 +6,7 @@ namespace OrleansSafety.Persistence;
 /// extension stored as ''). Computed the same way here, so <see cref="PostgresGrainStorage"/> and the AdoNet provider
 /// read and write the same rows and a silo can switch between them without losing state.
 /// </summary>
-internal readonly record struct GrainStateRowKey(string StateName, long N0, long N1, string Extension)
+public readonly record struct GrainStateRowKey(string StateName, long N0, long N1, string Extension)
 {
     public static GrainStateRowKey Of(string stateName, GrainId grainId)
     {

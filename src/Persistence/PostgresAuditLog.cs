@@ -4,7 +4,6 @@ using Npgsql;
 using NpgsqlTypes;
 using OrleansSafety.Contracts.Model;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Persistence;
@@ -15,7 +14,7 @@ namespace OrleansSafety.Persistence;
 /// carries many operations' rows); <see cref="AppendAsync"/> completes once its row is committed. Rows are
 /// idempotent by entry id, so a retried operation that appends again stores nothing new.
 /// </summary>
-public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
+public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLog
 {
     private const string Columns = "entry_id, at, action, actor_id, case_id, user_id, agent_id, room_id, appeal_id, details";
 
@@ -28,33 +27,19 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         ON CONFLICT (entry_id) DO NOTHING
         """;
 
-    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
-
     // One statement per combination of filters, built once: each names only the columns it filters on, so the
     // planner always sees the index it can use (a catch-all "@x IS NULL OR col = @x" can defeat cached plans).
     private static readonly string[] QuerySql = Enumerable.Range(0, 8).Select(BuildQuery).ToArray();
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly GroupCommitter<AuditEntry> _committer;
-
     public PostgresAuditLog(NpgsqlDataSource dataSource, AuditLogOptions? options = null, ILogger<PostgresAuditLog>? logger = null)
+        : base(dataSource, "audit log", options ?? new AuditLogOptions(), logger)
     {
-        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-        _committer = new GroupCommitter<AuditEntry>(
-            "audit log",
-            options ?? new AuditLogOptions(),
-            InsertAsync,
-            (count, error) => new StorageFaultException($"The audit log could not store {count} entries.", error),
-            logger ?? (ILogger)NullLogger<PostgresAuditLog>.Instance);
     }
-
-    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => _committer.BatchesWritten;
 
     public Task AppendAsync(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _committer.AppendAsync(entry).AsTask();
+        return EnqueueAsync(entry).AsTask();
     }
 
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query)
@@ -65,7 +50,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
             return [];
         }
         var mask = (query.CaseId is null ? 0 : 1) | (query.UserId is null ? 0 : 2) | (query.AgentId is null ? 0 : 4);
-        await using var command = _dataSource.CreateCommand(QuerySql[mask]);
+        await using var command = DataSource.CreateCommand(QuerySql[mask]);
         if (query.CaseId is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string>("case_id", query.CaseId));
@@ -100,15 +85,12 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     }
 
     public Task<TransparencyReport> GetTransparencyAsync(DateTimeOffset from, DateTimeOffset to) =>
-        TransparencyQuery.RunAsync(_dataSource, from, to);
+        TransparencyQuery.RunAsync(DataSource, from, to);
 
-    /// <summary>Stops taking appends and completes once everything already queued has been written (or failed).</summary>
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+    private protected override Exception BatchFailed(int count, Exception error) =>
+        new StorageFaultException($"The audit log could not store {count} entries.", error);
 
-    /// <summary>Stops taking appends without waiting: what is queued is still written in the background.</summary>
-    public void Dispose() => _committer.Dispose();
-
-    private async Task<IReadOnlyDictionary<int, Exception>> InsertAsync(IReadOnlyList<AuditEntry> batch)
+    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<AuditEntry> batch)
     {
         var count = batch.Count;
         var entryIds = new string[count];
@@ -136,7 +118,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable, IDisposable
             details[i] = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details);
         }
 
-        await using var command = _dataSource.CreateCommand(InsertSql);
+        await using var command = DataSource.CreateCommand(InsertSql);
         var parameters = command.Parameters;
         parameters.Add(TextArray("entry_ids", entryIds));
         parameters.Add(new NpgsqlParameter<DateTime[]>("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = ats });

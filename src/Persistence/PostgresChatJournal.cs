@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using OrleansSafety.Contracts.Model;
@@ -22,7 +21,7 @@ namespace OrleansSafety.Persistence;
 /// Binary COPY would be a little faster but cannot skip conflicts, so one re-sent row would fail its whole batch.
 /// Disposing completes the queue and waits until everything queued is written.
 /// </remarks>
-public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDisposable
+public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, ChatMessage Message)>, IChatJournal
 {
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so PostgreSQL
     // parses and plans it once per connection, and 6 parameters instead of 6 per row.
@@ -58,24 +57,10 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
 
     private const string LastSeqSql = "SELECT coalesce(max(seq), 0) FROM chat_messages WHERE room_id = @room_id";
 
-    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly GroupCommitter<(string RoomId, ChatMessage Message)> _committer;
-
     public PostgresChatJournal(NpgsqlDataSource dataSource, ChatJournalOptions? options = null, ILogger<PostgresChatJournal>? logger = null)
+        : base(dataSource, "chat journal", options ?? new ChatJournalOptions(), logger)
     {
-        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-        _committer = new GroupCommitter<(string, ChatMessage)>(
-            "chat journal",
-            options ?? new ChatJournalOptions(),
-            InsertAsync,
-            (count, error) => new ChatJournalException($"The chat journal could not store {count} message(s).", error),
-            logger ?? (ILogger)NullLogger<PostgresChatJournal>.Instance);
     }
-
-    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => _committer.BatchesWritten;
 
     public ValueTask AppendAsync(string roomId, ChatMessage message)
     {
@@ -83,7 +68,7 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
         ArgumentNullException.ThrowIfNull(message);
         // A row PostgreSQL would reject would fail every other message of its batch: refuse it here, alone.
         ChatRowValidator.ThrowIfUnstorable(roomId, message);
-        return _committer.AppendAsync((roomId, message));
+        return EnqueueAsync((roomId, message));
     }
 
     public async Task<IReadOnlyList<ChatMessage>> ReadAsync(string roomId, long? beforeSeq, int limit)
@@ -93,7 +78,7 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
         {
             return [];
         }
-        await using var command = _dataSource.CreateCommand(ReadBeforeSql);
+        await using var command = DataSource.CreateCommand(ReadBeforeSql);
         command.Parameters.Add(new NpgsqlParameter<string>("room_id", roomId));
         command.Parameters.Add(new NpgsqlParameter<long>("before_seq", beforeSeq ?? long.MaxValue));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
@@ -107,7 +92,7 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
         {
             return [];
         }
-        await using var command = _dataSource.CreateCommand(ReadRangeSql);
+        await using var command = DataSource.CreateCommand(ReadRangeSql);
         command.Parameters.Add(new NpgsqlParameter<string>("room_id", roomId));
         command.Parameters.Add(new NpgsqlParameter<long>("from_seq", fromSeq));
         command.Parameters.Add(new NpgsqlParameter<long>("to_seq", toSeq));
@@ -117,22 +102,16 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
     public async Task<long> GetLastSeqAsync(string roomId)
     {
         ArgumentNullException.ThrowIfNull(roomId);
-        await using var command = _dataSource.CreateCommand(LastSeqSql);
+        await using var command = DataSource.CreateCommand(LastSeqSql);
         command.Parameters.Add(new NpgsqlParameter<string>("room_id", roomId));
         return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 
-    /// <summary>Stops taking appends and completes once everything already queued has been written (or failed).</summary>
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
-
-    /// <summary>
-    /// Stops taking appends without waiting: what is queued is still written in the background. For containers
-    /// disposed synchronously; <see cref="DisposeAsync"/> (which the silo's stop uses) also waits for the writes.
-    /// </summary>
-    public void Dispose() => _committer.Dispose();
+    private protected override Exception BatchFailed(int count, Exception error) =>
+        new ChatJournalException($"The chat journal could not store {count} message(s).", error);
 
     /// <returns>The appends whose seq was already held by a different message: those fail, the others are stored.</returns>
-    private async Task<IReadOnlyDictionary<int, Exception>> InsertAsync(IReadOnlyList<(string RoomId, ChatMessage Message)> batch)
+    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<(string RoomId, ChatMessage Message)> batch)
     {
         var count = batch.Count;
         var roomIds = new string[count];
@@ -152,7 +131,7 @@ public sealed class PostgresChatJournal : IChatJournal, IAsyncDisposable, IDispo
             clientMessageIds[i] = message.ClientMessageId;
         }
 
-        await using var command = _dataSource.CreateCommand(InsertSql);
+        await using var command = DataSource.CreateCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<string[]>("room_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = roomIds });
         command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seqs });
         command.Parameters.Add(new NpgsqlParameter<string[]>("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = userIds });

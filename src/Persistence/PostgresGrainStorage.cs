@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Serialization.Serializers;
@@ -24,7 +23,7 @@ namespace OrleansSafety.Persistence;
 /// whose answer was lost would see its own versions and report conflicts, so a failed batch fails its writes and the
 /// grains' callers get a storage fault (503), as with the AdoNet provider.
 /// </remarks>
-public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
+public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStorage.GrainStateWrite>, IGrainStorage
 {
     private const string ReadSql = """
         SELECT payload, version FROM orleans_storage
@@ -58,11 +57,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDis
            AND b.extension = i.grain_id_extension
         """;
 
-    private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly IGrainStorageSerializer _serializer;
     private readonly IActivatorProvider _activators;
-    private readonly GroupCommitter<GrainStateWrite> _committer;
 
     public PostgresGrainStorage(
         NpgsqlDataSource dataSource,
@@ -71,25 +68,16 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDis
         IActivatorProvider activators,
         GrainStateOptions? options = null,
         ILogger<PostgresGrainStorage>? logger = null)
+        : base(dataSource, "grain state", options ?? new GrainStateOptions(), logger)
     {
-        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         (_serviceId, _serializer, _activators) = (serviceId, serializer, activators);
-        _committer = new GroupCommitter<GrainStateWrite>(
-            "grain state",
-            options ?? new GrainStateOptions(),
-            WriteBatchAsync,
-            (count, error) => new StorageFaultException($"Grain state: a batch of {count} write(s) could not be stored.", error),
-            logger ?? (ILogger)NullLogger<PostgresGrainStorage>.Instance);
     }
-
-    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => _committer.BatchesWritten;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = GrainStateRowKey.Of(stateName, grainId);
-        await using var command = _dataSource.CreateCommand(ReadSql);
+        await using var command = DataSource.CreateCommand(ReadSql);
         AddKey(command.Parameters, key);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false))
@@ -125,21 +113,18 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDis
         (grainState.State, grainState.RecordExists) = (NewState<T>(), false);
     }
 
-    /// <summary>Stops taking writes and completes once everything already queued has been written (or failed).</summary>
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
-
-    /// <summary>Stops taking writes without waiting: what is queued is still written in the background.</summary>
-    public void Dispose() => _committer.Dispose();
-
     /// <summary>Queues the write; answers the row's new version (the new ETag) once committed.</summary>
     private async Task<string> WriteAsync(GrainStateRowKey key, string? etag, byte[]? payload)
     {
         int? expected = string.IsNullOrWhiteSpace(etag) ? null : int.Parse(etag, CultureInfo.InvariantCulture);
-        await _committer.AppendAsync(new GrainStateWrite(key, expected, payload)).ConfigureAwait(false);
+        await EnqueueAsync(new GrainStateWrite(key, expected, payload)).ConfigureAwait(false);
         return ((expected ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
     }
 
-    private async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<GrainStateWrite> batch)
+    private protected override Exception BatchFailed(int count, Exception error) =>
+        new StorageFaultException($"Grain state: a batch of {count} write(s) could not be stored.", error);
+
+    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<GrainStateWrite> batch)
     {
         var refused = new Dictionary<int, Exception>();
         // Two writes of one row in a batch come from two activations with the same ETag (a write awaits its commit
@@ -158,7 +143,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDis
             }
         }
 
-        await using var command = _dataSource.CreateCommand(WriteSql);
+        await using var command = DataSource.CreateCommand(WriteSql);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string>("service_id", _serviceId));
         p.Add(new NpgsqlParameter<int[]>("indexes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. sent] });
@@ -200,5 +185,5 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDis
     private T NewState<T>() => _activators.GetActivator<T>().Create();
 
     /// <summary>One queued write: the row, the version it expects (null: no row yet) and the payload (null: cleared).</summary>
-    private readonly record struct GrainStateWrite(GrainStateRowKey Key, int? ExpectedVersion, byte[]? Payload);
+    public readonly record struct GrainStateWrite(GrainStateRowKey Key, int? ExpectedVersion, byte[]? Payload);
 }

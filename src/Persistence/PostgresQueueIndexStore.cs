@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using OrleansSafety.Contracts.Model;
@@ -14,7 +13,7 @@ namespace OrleansSafety.Persistence;
 /// delete statement in one round trip and one transaction, and each write completes once its batch has committed.
 /// Both statements are idempotent, so a batch retried after a transient error changes nothing twice.
 /// </summary>
-public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable, IDisposable
+public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueIndexStore.QueueIndexWrite>, IQueueIndexStore
 {
     private const string LoadSql = """
         SELECT case_id, base_priority, created_at, status, claimed_by, lease_until, target_type, accused_user_id,
@@ -35,28 +34,14 @@ public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable
 
     private const string RemoveSql = "DELETE FROM queue_entries WHERE case_id = ANY(@case_ids)";
 
-    private static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly GroupCommitter<QueueIndexWrite> _committer;
-
     public PostgresQueueIndexStore(NpgsqlDataSource dataSource, QueueIndexOptions? options = null, ILogger<PostgresQueueIndexStore>? logger = null)
+        : base(dataSource, "queue index", options ?? new QueueIndexOptions(), logger)
     {
-        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-        _committer = new GroupCommitter<QueueIndexWrite>(
-            "queue index",
-            options ?? new QueueIndexOptions(),
-            WriteBatchAsync,
-            (count, error) => new StorageFaultException($"The queue index could not store {count} change(s).", error),
-            logger ?? (ILogger)NullLogger<PostgresQueueIndexStore>.Instance);
     }
-
-    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => _committer.BatchesWritten;
 
     public async Task<IReadOnlyList<QueueEntry>> LoadAsync(int partition)
     {
-        await using var command = _dataSource.CreateCommand(LoadSql);
+        await using var command = DataSource.CreateCommand(LoadSql);
         command.Parameters.Add(new NpgsqlParameter<int>("partition", partition));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var entries = new List<QueueEntry>();
@@ -81,19 +66,16 @@ public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable
     public Task UpsertAsync(int partition, QueueEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _committer.AppendAsync(new QueueIndexWrite(partition, entry.Summary.CaseId, entry)).AsTask();
+        return EnqueueAsync(new QueueIndexWrite(partition, entry.Summary.CaseId, entry)).AsTask();
     }
 
     public Task RemoveAsync(int partition, string caseId) =>
-        _committer.AppendAsync(new QueueIndexWrite(partition, caseId, Entry: null)).AsTask();
+        EnqueueAsync(new QueueIndexWrite(partition, caseId, Entry: null)).AsTask();
 
-    /// <summary>Stops taking writes and completes once everything already queued has been written (or failed).</summary>
-    public ValueTask DisposeAsync() => _committer.DisposeAsync();
+    private protected override Exception BatchFailed(int count, Exception error) =>
+        new StorageFaultException($"The queue index could not store {count} change(s).", error);
 
-    /// <summary>Stops taking writes without waiting: what is queued is still written in the background.</summary>
-    public void Dispose() => _committer.Dispose();
-
-    private async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<QueueIndexWrite> batch)
+    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<QueueIndexWrite> batch)
     {
         // A case's next write waits for its previous one, so a case appears once per batch; if it ever appeared
         // twice, the later write is the one that must stand (and an upsert may touch a row only once per statement).
@@ -105,7 +87,7 @@ public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable
         var upserts = last.Values.Where(w => w.Entry is not null).Select(w => (w.Partition, Entry: w.Entry!)).ToList();
         var removals = last.Values.Where(w => w.Entry is null).Select(w => w.CaseId).ToArray();
 
-        await using var statements = _dataSource.CreateBatch();
+        await using var statements = DataSource.CreateBatch();
         if (upserts.Count > 0)
         {
             statements.BatchCommands.Add(UpsertCommand(upserts));
@@ -146,5 +128,5 @@ public sealed class PostgresQueueIndexStore : IQueueIndexStore, IAsyncDisposable
         WireNames.TryParse<TEnum>(wire, out var value) ? value : throw new InvalidDataException($"Unknown {typeof(TEnum).Name} '{wire}' in queue_entries.");
 
     /// <summary>One queued change of a case's row: its entry, or null to remove it.</summary>
-    private readonly record struct QueueIndexWrite(int Partition, string CaseId, QueueEntry? Entry);
+    public readonly record struct QueueIndexWrite(int Partition, string CaseId, QueueEntry? Entry);
 }

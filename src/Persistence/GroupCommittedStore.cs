@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace OrleansSafety.Persistence;
+
+/// <summary>
+/// A PostgreSQL store whose writes are group-committed (<see cref="GroupCommitter{T}"/>): the chat journal, the audit
+/// log, the queue index and grain state. The store says how a batch is written and what a failed batch's writes fail
+/// with; queueing, batching, retries, disposal and the batch count are the same for all of them.
+/// Disposing completes the queue and waits until everything queued is written.
+/// </summary>
+/// <typeparam name="T">One queued write.</typeparam>
+public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
+{
+    /// <summary>For batches whose writes all succeed together.</summary>
+    private protected static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
+
+    private readonly GroupCommitter<T> _committer;
+
+    private protected GroupCommittedStore(NpgsqlDataSource dataSource, string name, GroupCommitOptions options, ILogger? logger)
+    {
+        DataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        // The delegates are only invoked once something is appended, i.e. after the derived constructor has run.
+        _committer = new GroupCommitter<T>(name, options, batch => WriteBatchAsync(batch), BatchFailed, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
+    internal long BatchesWritten => _committer.BatchesWritten;
+
+    private protected NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Stops taking writes and completes once everything already queued has been written (or failed).</summary>
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return _committer.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Stops taking writes without waiting: what is queued is still written in the background. For containers
+    /// disposed synchronously; <see cref="DisposeAsync"/> (which the silo's stop uses) also waits for the writes.
+    /// </summary>
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        _committer.Dispose();
+    }
+
+    /// <summary>Queues the write; completes once it is committed, fails if it could not be.</summary>
+    private protected ValueTask EnqueueAsync(T item) => _committer.AppendAsync(item);
+
+    /// <summary>Stores a batch in one round trip (safe to repeat when retries are on) and answers, by index, the writes it refused and why.</summary>
+    private protected abstract Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<T> batch);
+
+    /// <summary>What every write of a batch that could not be stored fails with.</summary>
+    private protected abstract Exception BatchFailed(int count, Exception error);
+}
