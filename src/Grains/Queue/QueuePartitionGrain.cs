@@ -23,6 +23,11 @@ public sealed class QueuePartitionGrain(
     private readonly SortedSet<OpenCaseKey> _open = new(OpenCaseOrder.Instance);
     private readonly Dictionary<string, OpenCaseKey> _openKeys = new(StringComparer.Ordinal);
 
+    // Claimed cases by lease end. Every read and grant first reopens lapsed claims; scanning all entries for them
+    // made each claim cost O(cases in the partition) (9 % of the silo's CPU in a 6000-case claim storm).
+    private readonly SortedSet<LeaseKey> _leases = new(LeaseOrder.Instance);
+    private readonly Dictionary<string, LeaseKey> _leaseKeys = new(StringComparer.Ordinal);
+
     private int Partition => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -30,8 +35,7 @@ public sealed class QueuePartitionGrain(
         var now = clock.Now;
         foreach (var entry in await store.LoadAsync(Partition))
         {
-            _entries[entry.Summary.CaseId] = entry;
-            Index(entry, now);
+            Put(entry, now);
         }
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval));
         // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks.
@@ -44,14 +48,14 @@ public sealed class QueuePartitionGrain(
     {
         var entry = new QueueEntry(summary, basePriority);
         await store.UpsertAsync(Partition, entry);
-        _entries[summary.CaseId] = entry;
-        Index(entry, clock.Now);
+        Put(entry, clock.Now);
     }
 
     public async Task RemoveAsync(string caseId)
     {
         await store.RemoveAsync(Partition, caseId);
         _entries.Remove(caseId);
+        ForgetLease(caseId);
         Unindex(caseId);
     }
 
@@ -76,8 +80,7 @@ public sealed class QueuePartitionGrain(
             return Task.FromResult<CaseSummary?>(null);
         }
         var claimed = best with { Summary = best.Summary with { Status = CaseStatus.Claimed, ClaimedBy = agentId, LeaseUntil = leaseUntil } };
-        _entries[best.Summary.CaseId] = claimed;
-        Index(claimed, now);
+        Put(claimed, now);
         return Task.FromResult<CaseSummary?>(Present(claimed, now));
     }
 
@@ -118,12 +121,34 @@ public sealed class QueuePartitionGrain(
     /// </summary>
     private void ReopenLapsed(DateTimeOffset now)
     {
-        foreach (var entry in _entries.Values.Where(e => e.Summary.Status == CaseStatus.Claimed && e.Summary.LeaseUntil <= now).ToList())
+        while (_leases.Count > 0 && _leases.Min.Until <= now)
         {
-            var reopened = entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } };
-            _entries[entry.Summary.CaseId] = reopened;
-            Index(reopened, now);
+            var entry = _entries[_leases.Min.CaseId];
+            Put(entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } }, now);
             GrainFactory.Get<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
+        }
+    }
+
+    /// <summary>Records the entry, its lease (if claimed) and its place in the claim order.</summary>
+    private void Put(QueueEntry entry, DateTimeOffset now)
+    {
+        var caseId = entry.Summary.CaseId;
+        _entries[caseId] = entry;
+        ForgetLease(caseId);
+        if (entry.Summary is { Status: CaseStatus.Claimed, LeaseUntil: { } until })
+        {
+            var lease = new LeaseKey(until, caseId);
+            _leases.Add(lease);
+            _leaseKeys[caseId] = lease;
+        }
+        Index(entry, now);
+    }
+
+    private void ForgetLease(string caseId)
+    {
+        if (_leaseKeys.Remove(caseId, out var lease))
+        {
+            _leases.Remove(lease);
         }
     }
 
