@@ -12,6 +12,9 @@ namespace OrleansSafety.Grains.Tests;
 /// </summary>
 public sealed class ModerationCluster : IAsyncLifetime
 {
+    /// <summary>Queue partitions in the test silo (fewer than the default, so tests touch each of them quickly).</summary>
+    public const int QueuePartitions = 4;
+
     /// <summary>Shared with the silo configurator, which Orleans creates by type; time only ever moves forward.</summary>
     internal static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
 
@@ -39,7 +42,7 @@ public sealed class ModerationCluster : IAsyncLifetime
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Moderation:QueuePartitions"] = "4",
+                ["Moderation:QueuePartitions"] = QueuePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }).Build();
             silo.Services.AddSingleton(new ModerationClock(Time));
             silo.AddModerationGrains(configuration).UseInMemoryModerationStorage();

@@ -131,6 +131,11 @@ public sealed class QueueTests(ModerationCluster cluster)
         Assert.Equal(ModerationCluster.Now.AddMinutes(10), until);
         ModerationCluster.Advance(TimeSpan.FromMinutes(8));
         Assert.Equal(CaseStatus.Claimed, (await _s.Case(caseId).GetDetailAsync()).Status);
+        // The queue too: past the first lease's end (every partition asked for its head, which is when lapsed claims
+        // go back) it still lists the case as held, so nobody else is handed it.
+        await Task.WhenAll(Enumerable.Range(0, ModerationCluster.QueuePartitions).Select(p => cluster.Grains.GetGrain<IQueuePartitionGrain>(p).PeekAsync(1)));
+        var overview = await cluster.Grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(10_000);
+        Assert.Equal((CaseStatus.Claimed, (DateTimeOffset?)until), overview.Items.Where(c => c.CaseId == caseId).Select(c => (c.Status, c.LeaseUntil)).Single());
         await _s.Agent(agent).ReleaseCaseAsync(caseId);
         Assert.Equal(CaseStatus.Open, (await _s.Case(caseId).GetDetailAsync()).Status);
     }
