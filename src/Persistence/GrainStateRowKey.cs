@@ -4,7 +4,8 @@ namespace OrleansSafety.Persistence;
 /// Where a grain's state lives in <c>orleans_storage</c>: the key Orleans' AdoNet provider derives from the state
 /// name and the grain id (Guid keys split into two longs, integer keys in n1, string keys as the extension; a missing
 /// extension stored as ''). Computed the same way here, so <see cref="PostgresGrainStorage"/> and the AdoNet provider
-/// read and write the same rows and a silo can switch between them without losing state.
+/// read and write the same rows and a silo can switch between them without losing state. The state name is used as
+/// given; the provider would rewrite a generic type name (one with a backtick), which no state name here is.
 /// </summary>
 public readonly record struct GrainStateRowKey(string StateName, long N0, long N1, string Extension)
 {

@@ -19,10 +19,15 @@ internal sealed class GroupCommitLifecycle(
         lifecycle.Subscribe(
             nameof(GroupCommitLifecycle),
             ServiceLifecycleStage.RuntimeStorageServices,
-            _ => Task.CompletedTask,
+            _ =>
+            {
+                // Created at start (when grain-state writes are group-committed, Storage:GrainState:GroupCommit), so
+                // a misconfiguration stops the silo instead of failing every grain activation later.
+                services.GetService<PostgresGrainStorage>();
+                return Task.CompletedTask;
+            },
             async _ =>
             {
-                // Registered only when grain-state writes are group-committed (Storage:GrainState:GroupCommit).
                 var grainState = services.GetService<PostgresGrainStorage>();
                 await Task.WhenAll(
                     journal.DisposeAsync().AsTask(),

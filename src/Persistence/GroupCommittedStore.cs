@@ -7,7 +7,8 @@ namespace OrleansSafety.Persistence;
 /// <summary>
 /// A PostgreSQL store whose writes are group-committed (<see cref="GroupCommitter{T}"/>): the chat journal, the audit
 /// log, the queue index and grain state. The store says how a batch is written and what a failed batch's writes fail
-/// with; queueing, batching, retries, disposal and the batch count are the same for all of them.
+/// with; queueing, batching, retrying transient errors (as many tries as its options allow), disposal and the batch
+/// count are the same for all of them.
 /// Disposing completes the queue and waits until everything queued is written.
 /// </summary>
 /// <typeparam name="T">One queued write.</typeparam>

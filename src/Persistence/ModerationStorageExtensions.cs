@@ -28,7 +28,7 @@ public static class ModerationStorageExtensions
 
     /// <summary>
     /// With a connection string: cluster membership, grain storage <see cref="ModerationSiloExtensions.StorageName"/>,
-    /// reminders, the chat journal and the audit log all in PostgreSQL, and (unless <c>Storage:MigrateOnStart</c>
+    /// reminders, the chat journal, the audit log and the queue index all in PostgreSQL, and (unless <c>Storage:MigrateOnStart</c>
     /// is false) the schema migrated before the silo uses it. Without one: the in-memory mode
     /// (<see cref="ModerationSiloExtensions.UseInMemoryModerationStorage"/>); clustering is then the host's choice.
     /// Works before or after <see cref="ModerationSiloExtensions.AddModerationGrains"/>.

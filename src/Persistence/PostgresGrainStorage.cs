@@ -19,9 +19,10 @@ namespace OrleansSafety.Persistence;
 /// what the other wrote: an ETag is the row's version; a write with an ETag succeeds only if the row still has that
 /// version, a write without one only if there is no row yet; anything else is an
 /// <see cref="InconsistentStateException"/> (another activation wrote first). A write completes only once its batch
-/// has committed. Batches are not retried (<see cref="GrainStateOptions.MaxAttempts"/> is 1): a retry after a commit
-/// whose answer was lost would see its own versions and report conflicts, so a failed batch fails its writes and the
-/// grains' callers get a storage fault (503), as with the AdoNet provider.
+/// has committed. Batches are not retried (<see cref="GrainStateOptions.MaxAttempts"/> must be 1): a retry after a
+/// commit whose answer was lost would see its own versions and report conflicts. A failed batch therefore fails every
+/// write in it, and those grains' callers get a storage fault (503) and retry — where the AdoNet provider would fail
+/// only the writes whose own transactions hit the error.
 /// </remarks>
 public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStorage.GrainStateWrite>, IGrainStorage
 {
@@ -68,9 +69,8 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
         IActivatorProvider activators,
         GrainStateOptions? options = null,
         ILogger<PostgresGrainStorage>? logger = null)
-        : base(dataSource, "grain state", options ?? new GrainStateOptions(), logger)
+        : base(dataSource, "grain state", Checked(options ?? new GrainStateOptions(), serviceId, serializer, activators), logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         (_serviceId, _serializer, _activators) = (serviceId, serializer, activators);
     }
 
@@ -127,13 +127,15 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
     private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<GrainStateWrite> batch)
     {
         var refused = new Dictionary<int, Exception>();
-        // Two writes of one row in a batch come from two activations with the same ETag (a write awaits its commit
-        // before the next): at most one could succeed one after the other, so the later ones are conflicts.
-        var seen = new HashSet<GrainStateRowKey>();
+        // Two first writes (no ETag) of one row in a batch (overlapping writes of one activation, or two grain
+        // classes sharing a state name): the insert would store one and the join back would report both, so all but
+        // the first are conflicts here. Writes with an ETag may repeat a row: the update applies at most one of them,
+        // the one whose ETag is the row's version, and reports only that one.
+        var firstWrites = new HashSet<GrainStateRowKey>();
         var sent = new List<int>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (seen.Add(batch[i].Key))
+            if (batch[i].ExpectedVersion is not null || firstWrites.Add(batch[i].Key))
             {
                 sent.Add(i);
             }
@@ -167,6 +169,20 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
             refused[i] = Conflict(batch[i]);
         }
         return refused;
+    }
+
+    /// <summary>Checks the arguments before the base class starts its writers (they would outlive a failed constructor).</summary>
+    private static GrainStateOptions Checked(GrainStateOptions options, string serviceId, IGrainStorageSerializer serializer, IActivatorProvider activators)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(activators);
+        if (options.MaxAttempts != 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts,
+                "Storage:GrainState:MaxAttempts must be 1: a batch retried after a commit whose answer was lost would report its own writes as conflicts.");
+        }
+        return options;
     }
 
     private InconsistentStateException Conflict(GrainStateWrite write) =>

@@ -93,6 +93,44 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
     }
 
     [Fact]
+    public async Task Overlapping_writes_of_one_row_store_exactly_the_one_that_may_win()
+    {
+        // Two first writes at once (two activations that both found no row): one is stored, the other refused.
+        var fresh = GrainId.Create(ProbeType, $"fresh-{Guid.NewGuid():N}");
+        var outcomes = await Task.WhenAll(
+            OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "a" }))),
+            OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "b" }))));
+        Assert.Single(outcomes, o => o is null);
+        Assert.Single(outcomes, o => o is InconsistentStateException);
+
+        // A stale and a current writer at once: the current one is stored, whatever order they are queued in.
+        var grain = GrainId.Create(ProbeType, $"raced-{Guid.NewGuid():N}");
+        var stale = new GrainState<ProbeState>(new ProbeState { Value = "v1" });
+        await _storage.WriteStateAsync("probe", grain, stale);
+        var current = await ReadAsync(grain);
+        current.State!.Value = "v2";
+        await _storage.WriteStateAsync("probe", grain, current);
+        (stale.State!.Value, current.State!.Value) = ("stale", "current");
+        var staleWrite = _storage.WriteStateAsync("probe", grain, stale);
+        var currentWrite = _storage.WriteStateAsync("probe", grain, current);
+        await currentWrite;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        Assert.Equal(("current", "3"), ((await ReadAsync(grain)).State!.Value, current.ETag));
+    }
+
+    [Fact]
+    public void Retrying_grain_state_batches_is_refused_as_a_setting()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresGrainStorage(
+            _db.DataSource,
+            ServiceId,
+            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+            _services.GetRequiredService<IActivatorProvider>(),
+            new GrainStateOptions { MaxAttempts = 3 }));
+        Assert.Contains("MaxAttempts must be 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rows_are_keyed_as_the_AdoNet_provider_keys_them()
     {
         var guid = Guid.NewGuid();
@@ -128,6 +166,20 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         read.State!.Value = "after";
         await _storage.WriteStateAsync("probe", grain, read);
         Assert.Equal("3", read.ETag);
+    }
+
+    /// <summary>Null if the write was stored, else what it failed with.</summary>
+    private static async Task<Exception?> OutcomeAsync(Task write)
+    {
+        try
+        {
+            await write;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
     }
 
     private async Task<GrainState<ProbeState>> ReadAsync(GrainId grain)

@@ -6,9 +6,10 @@ namespace OrleansSafety.Contracts.Grains;
 /// One partition of the case queue. A case lives in the partition its id hashes to; agents pick the best head
 /// across partitions. The partition is the only place a claim is granted, so no case is ever held twice.
 /// Everything interleaves: reads and grants each run in one synchronous turn, and a write changes memory only after
-/// its row is durable, so nothing sees a half-applied change; claims never queue behind database commits, and the
+/// its row is durable, so nothing sees a half-applied write; claims never queue behind database commits, and the
 /// writes of many cases share one group commit. A case's own writes stay in order because the case grain awaits
-/// each before the next.
+/// each before the next. A grant made while that case's write is in flight is overwritten when the write lands; the
+/// case, which confirms every claim, refuses the second claimant, so no case is ever held twice.
 /// </summary>
 [Alias("queue-partition")]
 public interface IQueuePartitionGrain : IGrainWithIntegerKey
