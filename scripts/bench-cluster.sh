@@ -105,7 +105,10 @@ bench_cluster_up() { # bench_cluster_up SILOS WORKDIR
         bench_wait_for 60 "gateway" bench_gateway_ready || true
         curl -sf "$BENCH_URL/health/ready" >/dev/null 2>&1 && break
         kill -KILL "$BENCH_GATEWAY_PID" 2>/dev/null || true
-        [ "$attempt" -eq 3 ] && { tail -20 "$dir/gateway.log" >&2; return 1; }
+        # Kept: the next attempt writes gateway.log afresh, and a failed start should say why.
+        mv "$dir/gateway.log" "$dir/gateway-attempt$attempt.log"
+        bench_log "gateway attempt $attempt did not start (log: $dir/gateway-attempt$attempt.log)"
+        [ "$attempt" -eq 3 ] && { tail -20 "$dir/gateway-attempt$attempt.log" >&2; return 1; }
     done
     BENCH_WATCH+="gateway=$BENCH_GATEWAY_PID"
     [ "$silos" -eq 0 ] && BENCH_SILO_PIDS=("$BENCH_GATEWAY_PID")
