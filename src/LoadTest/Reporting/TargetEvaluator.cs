@@ -17,7 +17,11 @@ public static class TargetEvaluator
         var noop = noopPhase?.Op("noop");
         var ping = report.Ceilings?.GrainPing?.Op("ping");
         var storage = report.Ceilings?.Storage;
-        if (peak is not null && noop is not null)
+        if (peak is not null && noop is not null && NotMeasured(noop, peak) is { } unmeasured)
+        {
+            report.Targets.Add(new("chat ≥ 50 % of the HTTP ceiling", unmeasured, null));
+        }
+        else if (peak is not null && noop is not null)
         {
             var ratio = peak.PerSecond / noop.PerSecond;
             // Per core-second of our own processes as well: on a shared machine the two phases may get different shares.
@@ -27,7 +31,8 @@ public static class TargetEvaluator
         }
         if (peak is not null && ping is not null)
         {
-            report.Targets.Add(new("(info) chat vs Orleans ceiling", string.Create(c, $"{peak.PerSecond:0}/s of {ping.PerSecond:0}/s = {peak.PerSecond / ping.PerSecond:P0}"), null));
+            report.Targets.Add(new("(info) chat vs Orleans ceiling", NotMeasured(ping, peak)
+                ?? string.Create(c, $"{peak.PerSecond:0}/s of {ping.PerSecond:0}/s = {peak.PerSecond / ping.PerSecond:P0}"), null));
         }
         if (peak is not null && storage is not null)
         {
@@ -63,6 +68,32 @@ public static class TargetEvaluator
             report.Targets.Add(new("nothing acknowledged lost", string.Create(c,
                 $"{verification.MessagesChecked} messages, {verification.FlagsChecked} flags, {verification.CasesChecked} cases checked"), verification.Passed));
         }
+    }
+
+    /// <summary>
+    /// Why a ratio between closed-loop phases would mean nothing, or null: a phase the gateway did not serve (its
+    /// benchmark endpoints are off unless <c>Gateway:BenchmarkEndpoints</c> is true, as in the README's demo gateway),
+    /// or a phase its per-key rate limit held back (then the rate is the limit, not the system).
+    /// </summary>
+    private static string? NotMeasured(params OpResult[] ops)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var op in ops)
+        {
+            if (op.Ok == 0)
+            {
+                var errors = string.Join(", ", op.Errors.Select(e => string.Create(c, $"{e.Value} × {e.Key}")));
+                var hint = op.Errors.ContainsKey("http-404")
+                    ? "; the gateway's benchmark endpoints are off: start it with Gateway__BenchmarkEndpoints=true"
+                    : "";
+                return $"not measured: no {op.Name} was answered ({(errors.Length > 0 ? errors : "no errors recorded")}){hint}";
+            }
+            if (op.Refused.TryGetValue("rate-limited", out var limited) && limited > 0)
+            {
+                return string.Create(c, $"not measured: the gateway's per-key rate limit refused {limited} × {op.Name}, so the rate is the limit's, not the system's; raise Gateway__RateLimits__PerKeyPerSecond and PerKeyBurst");
+            }
+        }
+        return null;
     }
 
     /// <summary>
