@@ -2,7 +2,7 @@
 # The configuration experiments behind the recommendations in docs/BENCHMARKS.md: each runs the same load twice,
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
-#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate
+#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
 #                                                   (default: all)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
@@ -15,6 +15,8 @@
 #               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
 #   grainstate  claim storm, then chat at 300/s with 60 flags/s and ten agents: grain-state writes one transaction
 #               each through Orleans' AdoNet provider (A) vs group-committed by PostgresGrainStorage (B, the default)
+#   gc          chat peak then chat at 80 % of it, then a claim storm: Server GC (A, the projects' setting) vs
+#               Workstation GC (B, DOTNET_gcServer=0) in silo, gateway and tool
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -81,8 +83,15 @@ for experiment in "${EXPERIMENTS[@]}"; do
         spin="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${SPIN_B:-0}"
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
         ;;
+    gc)
+        for side in a b; do
+            gc="DOTNET_gcServer=$([ "$side" = a ] && echo 1 || echo 0)"
+            BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-$side" 1 "${chat80[@]}"
+            BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-storm-$side" 1 "${storm[@]}"
+        done
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc)"
         exit 2
         ;;
     esac

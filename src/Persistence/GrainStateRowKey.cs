@@ -25,5 +25,22 @@ public readonly record struct GrainStateRowKey(string StateName, long N0, long N
         return new(stateName, 0, 0, grainId.Key.ToString());
     }
 
+    /// <summary>The order batches list (and so lock) rows in: state name, n0, n1, extension, ordinally.</summary>
+    public static IComparer<GrainStateRowKey> Order { get; } = Comparer<GrainStateRowKey>.Create(static (x, y) =>
+    {
+        var byName = string.CompareOrdinal(x.StateName, y.StateName);
+        if (byName != 0)
+        {
+            return byName;
+        }
+        var byN0 = x.N0.CompareTo(y.N0);
+        if (byN0 != 0)
+        {
+            return byN0;
+        }
+        var byN1 = x.N1.CompareTo(y.N1);
+        return byN1 != 0 ? byN1 : string.CompareOrdinal(x.Extension, y.Extension);
+    });
+
     public override string ToString() => $"{StateName}/{N0}/{N1}/{Extension}";
 }

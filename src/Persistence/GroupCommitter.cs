@@ -183,6 +183,13 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
             {
                 return await _writeBatch(items).ConfigureAwait(false);
             }
+            catch (PostgresException ex) when (RolledBackByServer(ex) && attempt < MaxRolledBackAttempts)
+            {
+                // The server answered that it rolled the batch back, so nothing of it is stored: trying again is
+                // safe even for a store that must not repeat a batch whose fate is unknown (grain state).
+                LogRetry(ex, _name, items.Count, attempt);
+                await Task.Delay(_options.RetryDelay * (1 << (attempt - 1))).ConfigureAwait(false);
+            }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < _options.MaxAttempts)
             {
                 LogRetry(ex, _name, items.Count, attempt);
@@ -190,6 +197,16 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Tries per batch that the server rolled back as a deadlock victim or a serialization failure, whatever
+    /// <see cref="GroupCommitOptions.MaxAttempts"/> says: two batches (two silos, or two writers of one silo) that
+    /// lock overlapping rows in opposite orders deadlock, and the server then aborts one of them.
+    /// </summary>
+    internal const int MaxRolledBackAttempts = 4;
+
+    /// <summary>deadlock_detected (40P01) and serialization_failure (40001): the server aborted the transaction.</summary>
+    private static bool RolledBackByServer(PostgresException ex) => ex.SqlState is "40P01" or "40001";
 
     /// <summary>Errors caused by a row's data (SQLSTATE classes 22 and 23), not by the connection or the schema.</summary>
     private static bool IsRowError(PostgresException ex) =>

@@ -20,7 +20,8 @@ namespace OrleansSafety.Persistence;
 /// version, a write without one only if there is no row yet; anything else is an
 /// <see cref="InconsistentStateException"/> (another activation wrote first). A write completes only once its batch
 /// has committed. Batches are not retried (<see cref="GrainStateOptions.MaxAttempts"/> must be 1): a retry after a
-/// commit whose answer was lost would see its own versions and report conflicts. A failed batch therefore fails every
+/// commit whose answer was lost would see its own versions and report conflicts. Only a batch the server itself rolled
+/// back (a deadlock victim, a serialization failure) is tried again. A failed batch therefore fails every
 /// write in it, and those grains' callers get a storage fault (503) and retry — where the AdoNet provider would fail
 /// only the writes whose own transactions hit the error.
 /// </remarks>
@@ -144,6 +145,11 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
                 refused[i] = Conflict(batch[i]);
             }
         }
+
+        // Rows are locked in the order they are listed; listing them in key order makes every batch lock in the same
+        // order, so two batches (two silos, or Writers > 1) wait for each other instead of deadlocking. Should one
+        // still be chosen as a deadlock victim, the server has rolled it back and it is tried again (GroupCommitter).
+        sent.Sort((x, y) => GrainStateRowKey.Order.Compare(batch[x].Key, batch[y].Key));
 
         await using var command = DataSource.CreateCommand(WriteSql);
         var p = command.Parameters;

@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
@@ -119,6 +120,56 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
     }
 
     [Fact]
+    public async Task A_batch_chosen_as_deadlock_victim_is_tried_again_and_its_writes_are_stored()
+    {
+        // Rows a < b (key order). A rival transaction holds b; the batch locks a, then waits for b; the rival then
+        // asks for a: a deadlock. The batch's backend detects it first (the rival's detection is put off), so the
+        // server rolls the batch back; it must be tried again once the rival is done, not fail its grains' writes.
+        var suffix = Guid.NewGuid().ToString("N");
+        var (a, b) = (GrainId.Create(ProbeType, $"deadlock-a-{suffix}"), GrainId.Create(ProbeType, $"deadlock-b-{suffix}"));
+        var gate = GrainId.Create(ProbeType, $"deadlock-gate-{suffix}");
+        var stateA = new GrainState<ProbeState>(new ProbeState { Value = "a1" });
+        var stateB = new GrainState<ProbeState>(new ProbeState { Value = "b1" });
+        var gateState = new GrainState<ProbeState>(new ProbeState { Value = "g1" });
+        await Task.WhenAll(
+            _storage.WriteStateAsync("probe", a, stateA),
+            _storage.WriteStateAsync("probe", b, stateB),
+            _storage.WriteStateAsync("probe", gate, gateState));
+
+        await using var rival = await _db.DataSource.OpenConnectionAsync();
+        await ExecuteAsync(rival, "SET deadlock_timeout = '60s'");
+        await using var rivalTransaction = await rival.BeginTransactionAsync();
+        await LockRowAsync(rival, b, nowait: false);
+        var rivalPid = rival.ProcessID;
+
+        // The gate holds the writer on a batch of its own, so that the writes of b and a (queued in that order)
+        // go out together in the next one.
+        await using var gateHolder = await _db.DataSource.OpenConnectionAsync();
+        await using var gateTransaction = await gateHolder.BeginTransactionAsync();
+        await LockRowAsync(gateHolder, gate, nowait: false);
+        gateState.State!.Value = "g2";
+        var gateWrite = _storage.WriteStateAsync("probe", gate, gateState);
+        await WaitUntilAsync(() => BlockedByAsync(gateHolder.ProcessID), "the writer to wait at the gate");
+        (stateA.State!.Value, stateB.State!.Value) = ("a2", "b2");
+        var writes = Task.WhenAll(_storage.WriteStateAsync("probe", b, stateB), _storage.WriteStateAsync("probe", a, stateA));
+        await gateTransaction.CommitAsync();
+        await gateWrite;
+        await WaitUntilAsync(() => BlockedByAsync(rivalPid), "the batch to wait for the rival's lock on b");
+        await using (var probe = await _db.DataSource.OpenConnectionAsync())
+        {
+            var error = await Assert.ThrowsAsync<PostgresException>(() => LockRowAsync(probe, a, nowait: true));
+            Assert.Equal(PostgresErrorCodes.LockNotAvailable, error.SqlState); // the batch holds a: it locked in key order
+        }
+
+        await LockRowAsync(rival, a, nowait: false); // returns once the server has rolled the batch back
+        await rivalTransaction.CommitAsync();
+        await writes;
+
+        Assert.Equal(("a2", "2"), ((await ReadAsync(a)).State!.Value, stateA.ETag));
+        Assert.Equal(("b2", "2"), ((await ReadAsync(b)).State!.Value, stateB.ETag));
+    }
+
+    [Fact]
     public void Retrying_grain_state_batches_is_refused_as_a_setting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresGrainStorage(
@@ -166,6 +217,43 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         read.State!.Value = "after";
         await _storage.WriteStateAsync("probe", grain, read);
         Assert.Equal("3", read.ETag);
+    }
+
+    private static async Task LockRowAsync(NpgsqlConnection connection, GrainId grain, bool nowait)
+    {
+        var key = GrainStateRowKey.Of("probe", grain);
+        await using var command = new NpgsqlCommand(
+            "SELECT version FROM orleans_storage WHERE service_id = @service AND grain_type = @type AND grain_id_n0 = @n0 " +
+            "AND grain_id_n1 = @n1 AND grain_id_extension = @extension FOR UPDATE" + (nowait ? " NOWAIT" : ""), connection);
+        command.Parameters.AddWithValue("service", ServiceId);
+        command.Parameters.AddWithValue("type", key.StateName);
+        command.Parameters.AddWithValue("n0", key.N0);
+        command.Parameters.AddWithValue("n1", key.N1);
+        command.Parameters.AddWithValue("extension", key.Extension);
+        Assert.NotNull(await command.ExecuteScalarAsync());
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Whether some other backend is waiting for a lock the given backend holds.</summary>
+    private Task<bool> BlockedByAsync(int pid) =>
+        _db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE @pid = ANY (pg_blocking_pids(pid)))", ("pid", pid));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var tries = 0; tries < 200; tries++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(25);
+        }
+        Assert.Fail($"Timed out waiting for {what}.");
     }
 
     /// <summary>Null if the write was stored, else what it failed with.</summary>
