@@ -84,7 +84,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
         ;;
     gc)
-        for side in a b; do
+        for side in ${GC_SIDES:-a b}; do # GC_SIDES="b a" runs the pair the other way round
             gc="DOTNET_gcServer=$([ "$side" = a ] && echo 1 || echo 0)"
             BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-$side" 1 "${chat80[@]}"
             BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-storm-$side" 1 "${storm[@]}"
