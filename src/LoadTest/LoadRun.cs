@@ -32,7 +32,8 @@ public static class LoadRun
 
         await using var target = await ConnectAsync(options, ct);
         await using var database = options.Postgres is { Length: > 0 } pg ? new DatabaseProbe(pg) : null;
-        var run = new RunContext(options, target, output, database);
+        using var gatewayRuntime = options.Target == TargetKind.Http ? new GatewayRuntimeProbe(options.Url) : null;
+        var run = new RunContext(options, target, output, database, gatewayRuntime);
         run.Cpu.Postmaster = database is null ? null : await database.PostmasterPidAsync(ct);
         var report = new RunReport
         {

@@ -35,6 +35,9 @@ public sealed class OperationsTests(GatewayFactory factory)
         Assert.Contains("osafety_gateway_queue_open", text, StringComparison.Ordinal);
         // The grains' meter (OrleansSafety.Grains) is exported too: the flag above opened a case.
         Assert.Contains("orleanssafety_cases_opened", text, StringComparison.Ordinal);
+        // The runtime's own meter: what operators (and the load tool) read GC pauses and allocations from.
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes_total", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", text, StringComparison.Ordinal);
     }
 
     [Fact]

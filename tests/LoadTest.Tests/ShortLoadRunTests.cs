@@ -59,6 +59,12 @@ public sealed class ShortLoadRunTests(ITestOutputHelper output) : IDisposable
         var errors = report.Phases.SelectMany(p => p.Ops).SelectMany(o => o.Errors).ToList();
         Assert.True(errors.Count == 0, "errors: " + string.Join(", ", errors.Select(e => $"{e.Key} × {e.Value}")));
         Assert.Equal(0, mixed.Op("flag")!.Refused.GetValueOrDefault("rate-limited"));
+
+        // Each measured phase long enough to see the gateway's counters move (its /metrics answer is cached for
+        // 300 ms) says what the gateway allocated per operation and how long it paused for GC.
+        Assert.All(report.Phases.Where(p => p.Seconds >= 1), phase => Assert.True(phase.GatewayRuntime is { AllocatedBytesPerOp: > 0, GcPauseMsPerSecond: >= 0 },
+            $"{phase.Name}: no gateway runtime figures ({phase.GatewayRuntime})"));
+        Assert.Contains("KiB allocated per chat", log.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>

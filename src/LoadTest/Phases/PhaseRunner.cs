@@ -20,6 +20,7 @@ public static class PhaseRunner
         var metrics = new PhaseMetrics(name);
         var cpuBefore = run.Cpu.Take();
         var dbBefore = run.Database is null ? null : await run.Database.TakeAsync(CancellationToken.None);
+        var runtimeBefore = run.GatewayRuntime is null ? null : await run.GatewayRuntime.TakeAsync(CancellationToken.None);
         var started = Stopwatch.GetTimestamp();
         await using (new ProgressPrinter(metrics, run.Output))
         {
@@ -28,6 +29,7 @@ public static class PhaseRunner
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = Profiling.CpuSampler.Percent(cpuBefore, run.Cpu.Take());
         var db = run.Database is null ? null : Profiling.DatabaseProbe.Between(dbBefore, await run.Database.TakeAsync(CancellationToken.None));
+        var runtimeAfter = run.GatewayRuntime is null ? null : await run.GatewayRuntime.TakeAsync(CancellationToken.None);
 
         var histograms = metrics.Ops.ToDictionary(o => o.Name, o => o.Total(), StringComparer.Ordinal);
         var main = metrics.Ops.MaxBy(o => o.Ok);
@@ -50,6 +52,7 @@ public static class PhaseRunner
             Ops = metrics.Ops.Select(o => OpResult.From(o, histograms[o.Name], seconds)).ToList(),
             CpuPercent = cpu,
             Database = db,
+            GatewayRuntime = Profiling.GatewayRuntimeProbe.Between(runtimeBefore, runtimeAfter, main?.Ok ?? 0),
             Timeline = metrics.Timeline.ToList(),
             Histograms = histograms,
         };

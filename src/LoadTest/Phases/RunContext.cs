@@ -7,7 +7,7 @@ using OrleansSafety.LoadTest.Verification;
 namespace OrleansSafety.LoadTest.Phases;
 
 /// <summary>What every phase of one run shares: the options, the target, the main population, the ledger.</summary>
-public sealed class RunContext(LoadOptions options, IModerationTarget target, TextWriter output, DatabaseProbe? database)
+public sealed class RunContext(LoadOptions options, IModerationTarget target, TextWriter output, DatabaseProbe? database, GatewayRuntimeProbe? gatewayRuntime = null)
 {
     // Streams of the hash-based schedule; each kind of operation draws from its own.
     public const int ChatStream = 1;
@@ -25,6 +25,8 @@ public sealed class RunContext(LoadOptions options, IModerationTarget target, Te
     public TextWriter Output { get; } = output;
 
     public DatabaseProbe? Database { get; } = database;
+
+    public GatewayRuntimeProbe? GatewayRuntime { get; } = gatewayRuntime;
 
     public Population People { get; } = new(options.RunId, options.Rooms, options.Users);
 

@@ -41,6 +41,10 @@ public static class ReportPrinter
             {
                 s.AppendLine(c, $"{"",-16} PostgreSQL: {db.CommitsPerSecond:0} commits/s, {db.RowsInsertedPerSecond:0} rows inserted/s, {db.RowsUpdatedPerSecond:0} updated/s, {db.ChatRowsPerSecond:0} chat rows/s");
             }
+            if (phase.GatewayRuntime is { } runtime)
+            {
+                s.AppendLine(c, $"{"",-16} gateway runtime: {runtime.AllocatedBytesPerOp / 1024:0.0} KiB allocated per {phase.Ops.MaxBy(o => o.Ok)?.Name}, GC paused {runtime.GcPauseMsPerSecond:0.0} ms/s");
+            }
         }
         if (report.Ceilings?.Storage is { } storage)
         {

@@ -60,6 +60,9 @@ public sealed record PhaseResult
 
     public DatabaseCounters? Database { get; init; }
 
+    /// <summary>The gateway's runtime in this phase (HTTP target only).</summary>
+    public GatewayRuntime? GatewayRuntime { get; init; }
+
     /// <summary>
     /// The phase's main operation (the most acknowledged) per core-second of our own processes (tool, gateway,
     /// silos, PostgreSQL): what the system would do with the whole machine, when other processes share it.
@@ -111,6 +114,9 @@ public sealed record OpResult(
 }
 
 /// <summary>PostgreSQL's own counters over a phase: commits and inserted rows per second, rows per commit.</summary>
+/// <summary>The gateway's bytes allocated per main operation and milliseconds paused for GC per second of the phase.</summary>
+public sealed record GatewayRuntime(double AllocatedBytesPerOp, double GcPauseMsPerSecond);
+
 public sealed record DatabaseCounters(double CommitsPerSecond, double RowsInsertedPerSecond, double RowsUpdatedPerSecond, double ChatRowsPerSecond);
 
 public sealed record CeilingResults
