@@ -17,6 +17,8 @@
 #               each through Orleans' AdoNet provider (A) vs group-committed by PostgresGrainStorage (B, the default)
 #   gc          chat peak then chat at 80 % of it, then a claim storm: Server GC (A, the projects' setting) vs
 #               Workstation GC (B, DOTNET_gcServer=0) in silo, gateway and tool
+#   datas       the same as gc, Server GC both sides: with .NET's dynamic adaptation of the heap count and gen0 budget
+#               (A, DATAS: .NET's default) vs without it (B, DOTNET_GCDynamicAdaptationMode=0), silo, gateway and tool
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -90,8 +92,15 @@ for experiment in "${EXPERIMENTS[@]}"; do
             BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-storm-$side" 1 "${storm[@]}"
         done
         ;;
+    datas)
+        for side in ${DATAS_SIDES:-a b}; do # DATAS_SIDES="b a" runs the pair the other way round
+            datas="DOTNET_GCDynamicAdaptationMode=$([ "$side" = a ] && echo 1 || echo 0)"
+            BENCH_SILO_ENV="$datas" BENCH_GATEWAY_ENV="$datas" TOOL_ENV="$datas" run "exp-datas-$side" 1 "${chat80[@]}"
+            BENCH_SILO_ENV="$datas" BENCH_GATEWAY_ENV="$datas" TOOL_ENV="$datas" run "exp-datas-storm-$side" 1 "${storm[@]}"
+        done
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas)"
         exit 2
         ;;
     esac
