@@ -51,6 +51,15 @@ run() { # run NAME SILOS TOOL-ARGS...
     BENCH_SILO_ENV=""
 }
 
+runtime_pair() { # runtime_pair NAME VARIABLE VALUE-A VALUE-B SIDES: chat80, then a claim storm, per side;
+    local name=$1 variable=$2 a=$3 b=$4 sides=$5 side setting # the runtime setting goes to silo, gateway and tool
+    for side in $sides; do
+        setting="$variable=$([ "$side" = a ] && echo "$a" || echo "$b")"
+        BENCH_SILO_ENV="$setting" BENCH_GATEWAY_ENV="$setting" TOOL_ENV="$setting" run "exp-$name-$side" 1 "${chat80[@]}"
+        BENCH_SILO_ENV="$setting" BENCH_GATEWAY_ENV="$setting" TOOL_ENV="$setting" run "exp-$name-storm-$side" 1 "${storm[@]}"
+    done
+}
+
 for experiment in "${EXPERIMENTS[@]}"; do
     case "$experiment" in
     cohosted)
@@ -86,18 +95,10 @@ for experiment in "${EXPERIMENTS[@]}"; do
         BENCH_SILO_ENV="$spin" BENCH_GATEWAY_ENV="$spin" TOOL_ENV="$spin" run exp-spin-b 1 "${chat80[@]}"
         ;;
     gc)
-        for side in ${GC_SIDES:-a b}; do # GC_SIDES="b a" runs the pair the other way round
-            gc="DOTNET_gcServer=$([ "$side" = a ] && echo 1 || echo 0)"
-            BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-$side" 1 "${chat80[@]}"
-            BENCH_SILO_ENV="$gc" BENCH_GATEWAY_ENV="$gc" TOOL_ENV="$gc" run "exp-gc-storm-$side" 1 "${storm[@]}"
-        done
+        runtime_pair gc DOTNET_gcServer 1 0 "${GC_SIDES:-a b}" # GC_SIDES="b a" runs the pair the other way round
         ;;
     datas)
-        for side in ${DATAS_SIDES:-a b}; do # DATAS_SIDES="b a" runs the pair the other way round
-            datas="DOTNET_GCDynamicAdaptationMode=$([ "$side" = a ] && echo 1 || echo 0)"
-            BENCH_SILO_ENV="$datas" BENCH_GATEWAY_ENV="$datas" TOOL_ENV="$datas" run "exp-datas-$side" 1 "${chat80[@]}"
-            BENCH_SILO_ENV="$datas" BENCH_GATEWAY_ENV="$datas" TOOL_ENV="$datas" run "exp-datas-storm-$side" 1 "${storm[@]}"
-        done
+        runtime_pair datas DOTNET_GCDynamicAdaptationMode 1 0 "${DATAS_SIDES:-a b}"
         ;;
     *)
         bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas)"
