@@ -146,9 +146,9 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
             }
         }
 
-        // Rows are locked in the order they are listed; listing them in key order makes every batch lock in the same
-        // order, so two batches (two silos, or Writers > 1) wait for each other instead of deadlocking. Should one
-        // still be chosen as a deadlock victim, the server has rolled it back and it is tried again (GroupCommitter).
+        // Listed in key order, the rows of small batches are met, and locked, in that order, so two batches (two
+        // silos, or Writers > 1) mostly wait for each other instead of deadlocking. The planner does not promise an
+        // order, so a batch chosen as a deadlock victim is tried again (GroupCommitter): the server rolled it back.
         sent.Sort((x, y) => GrainStateRowKey.Order.Compare(batch[x].Key, batch[y].Key));
 
         await using var command = DataSource.CreateCommand(WriteSql);
