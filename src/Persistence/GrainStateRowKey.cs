@@ -25,7 +25,7 @@ public readonly record struct GrainStateRowKey(string StateName, long N0, long N
         return new(stateName, 0, 0, grainId.Key.ToString());
     }
 
-    /// <summary>The order batches list (and so lock) rows in: state name, n0, n1, extension, ordinally.</summary>
+    /// <summary>The order batches list rows in (and usually lock them in): state name, n0, n1, extension, ordinally.</summary>
     public static IComparer<GrainStateRowKey> Order { get; } = Comparer<GrainStateRowKey>.Create(static (x, y) =>
     {
         var byName = string.CompareOrdinal(x.StateName, y.StateName);

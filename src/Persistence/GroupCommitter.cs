@@ -183,14 +183,7 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
             {
                 return await _writeBatch(items).ConfigureAwait(false);
             }
-            catch (PostgresException ex) when (RolledBackByServer(ex) && attempt < MaxRolledBackAttempts)
-            {
-                // The server answered that it rolled the batch back, so nothing of it is stored: trying again is
-                // safe even for a store that must not repeat a batch whose fate is unknown (grain state).
-                LogRetry(ex, _name, items.Count, attempt);
-                await Task.Delay(_options.RetryDelay * (1 << (attempt - 1))).ConfigureAwait(false);
-            }
-            catch (NpgsqlException ex) when (ex.IsTransient && attempt < _options.MaxAttempts)
+            catch (NpgsqlException ex) when (MayTryAgain(ex, attempt))
             {
                 LogRetry(ex, _name, items.Count, attempt);
                 await Task.Delay(_options.RetryDelay * (1 << (attempt - 1))).ConfigureAwait(false);
@@ -199,14 +192,18 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Tries per batch that the server rolled back as a deadlock victim or a serialization failure, whatever
-    /// <see cref="GroupCommitOptions.MaxAttempts"/> says: two batches (two silos, or two writers of one silo) that
-    /// lock overlapping rows in opposite orders deadlock, and the server then aborts one of them.
+    /// A transient error, as often as the store's <see cref="GroupCommitOptions.MaxAttempts"/> allows; and a batch the
+    /// server rolled back as a deadlock victim or a serialization failure (40P01, 40001) up to
+    /// <see cref="MaxRolledBackAttempts"/> times whatever those options say: nothing of it was stored, so trying again is
+    /// safe even for a store that must not repeat a batch whose fate is unknown (grain state). Two batches (two silos,
+    /// or two writers of one silo) that lock overlapping rows in opposite orders deadlock, and the server aborts one.
     /// </summary>
-    internal const int MaxRolledBackAttempts = 4;
+    private bool MayTryAgain(NpgsqlException ex, int attempt) =>
+        ex is PostgresException { SqlState: "40P01" or "40001" }
+            ? attempt < Math.Max(MaxRolledBackAttempts, _options.MaxAttempts)
+            : ex.IsTransient && attempt < _options.MaxAttempts;
 
-    /// <summary>deadlock_detected (40P01) and serialization_failure (40001): the server aborted the transaction.</summary>
-    private static bool RolledBackByServer(PostgresException ex) => ex.SqlState is "40P01" or "40001";
+    internal const int MaxRolledBackAttempts = 4;
 
     /// <summary>Errors caused by a row's data (SQLSTATE classes 22 and 23), not by the connection or the schema.</summary>
     private static bool IsRowError(PostgresException ex) =>
