@@ -29,8 +29,7 @@ public sealed class CpuSampler(IReadOnlyDictionary<string, int> watched)
         {
             groups["postgres"] = PostgresTicks(postmaster);
         }
-        groups["machine"] = MachineBusyTicks();
-        return new Snapshot(DateTimeOffset.UtcNow, groups);
+        return new Snapshot(DateTimeOffset.UtcNow, groups, File.Exists("/proc/stat") ? MachineIdle.Parse(File.ReadAllText("/proc/stat")) : null);
     }
 
     /// <summary>
@@ -45,7 +44,10 @@ public sealed class CpuSampler(IReadOnlyDictionary<string, int> watched)
             // Never negative: PostgreSQL backends that exit during the phase take their ticks with them.
             g => Math.Max(0, Math.Round((g.Value - before.Ticks.GetValueOrDefault(g.Key)) / TicksPerSecond / seconds * 100, 1)),
             StringComparer.Ordinal);
-        var ours = percent.Where(p => p.Key != "machine").Sum(p => p.Value);
+        var ours = percent.Sum(p => p.Value);
+        percent["machine"] = before.Idle is { } idleBefore && after.Idle is { } idleAfter
+            ? MachineIdle.BusyPercent(idleBefore, idleAfter, seconds, TicksPerSecond)
+            : 0;
         percent["others"] = Math.Max(0, Math.Round(percent.GetValueOrDefault("machine") - ours, 1));
         return percent;
     }
@@ -114,17 +116,5 @@ public sealed class CpuSampler(IReadOnlyDictionary<string, int> watched)
         }
     }
 
-    private static long MachineBusyTicks()
-    {
-        if (!File.Exists("/proc/stat"))
-        {
-            return 0;
-        }
-        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
-        var values = cpu.Skip(1).Take(8).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return values[0] + values[1] + values[2] + values[5] + values[6] + values[7];
-    }
-
-    public sealed record Snapshot(DateTimeOffset At, IReadOnlyDictionary<string, long> Ticks);
+    public sealed record Snapshot(DateTimeOffset At, IReadOnlyDictionary<string, long> Ticks, MachineIdle? Idle);
 }
