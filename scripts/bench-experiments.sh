@@ -3,7 +3,7 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   (default: all)
+#                                                   datas prepare (default: all)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -19,6 +19,8 @@
 #               Workstation GC (B, DOTNET_gcServer=0) in silo, gateway and tool
 #   datas       the same as gc, Server GC both sides: with .NET's dynamic adaptation of the heap count and gen0 budget
 #               (A, DATAS: .NET's default) vs without it (B, DOTNET_GCDynamicAdaptationMode=0), silo, gateway and tool
+#   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
+#               statement (A, Max Auto Prepare=0: its default) vs preparing them automatically (B, the project's default)
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -36,6 +38,8 @@ chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
     --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
 storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
+fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 4000 --flag-rate 10
+    --boot-rate 0 --agents 0 --seniors 0 --duration 30 --verify false)
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
     --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
@@ -100,8 +104,19 @@ for experiment in "${EXPERIMENTS[@]}"; do
     datas)
         runtime_pair datas DOTNET_GCDynamicAdaptationMode 1 0 "${DATAS_SIDES:-a b}"
         ;;
+    prepare)
+        prepare() { echo "ConnectionStrings__Postgres=$ConnectionStrings__Postgres;Max Auto Prepare=$([ "$1" = a ] && echo 0 || echo 64)"; }
+        for side in a b b a; do
+            name="exp-prepare-$side"
+            [ -f "$OUT/bench-$name.json" ] && name="exp-prepare-$side-2" # the second run of a side keeps the first's report
+            BENCH_SILO_ENV="$(prepare "$side")" run "$name" 1 "${fixed_chat[@]}"
+        done
+        for side in a b; do
+            BENCH_SILO_ENV="$(prepare "$side")" run "exp-prepare-storm-$side" 1 "${storm[@]}"
+        done
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare)"
         exit 2
         ;;
     esac

@@ -23,8 +23,9 @@ namespace OrleansSafety.Persistence;
 /// </remarks>
 public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, ChatMessage Message)>, IChatJournal
 {
-    // unnest() turns the column arrays into rows: one statement text whatever the batch size, so PostgreSQL
-    // parses and plans it once per connection, and 6 parameters instead of 6 per row.
+    // unnest() turns the column arrays into rows: one statement text whatever the batch size, so it is prepared
+    // once per connection (ModerationDatabase turns on Npgsql's automatic preparation), and 6 parameters instead
+    // of 6 per row.
     // The outer SELECT sees the table as it was before this statement's insert, so it finds exactly the rows that
     // conflicted with an earlier message and differ from the one being appended.
     private const string InsertSql = """

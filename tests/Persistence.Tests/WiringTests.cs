@@ -105,11 +105,16 @@ public sealed class WiringTests(PostgresServer server)
         Assert.Equal(expected, applied.MaxPoolSize);
         Assert.Equal("OrleansSafety", applied.ApplicationName);
         Assert.True(applied.NoResetOnClose);
+        Assert.Equal(ModerationDatabase.MaxAutoPreparedStatements, applied.MaxAutoPrepare);
     }
 
     [Fact]
     public void A_connection_string_that_asks_for_the_reset_keeps_it() =>
         Assert.False(new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;NoResetOnClose=false", 16)).NoResetOnClose);
+
+    [Fact]
+    public void A_connection_string_that_turns_automatic_preparation_off_keeps_it_off() =>
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;Max Auto Prepare=0", 16)).MaxAutoPrepare);
 
     [Theory]
     [InlineData(true)]
