@@ -106,10 +106,8 @@ for experiment in "${EXPERIMENTS[@]}"; do
         ;;
     prepare)
         prepare() { echo "ConnectionStrings__Postgres=$ConnectionStrings__Postgres;Max Auto Prepare=$([ "$1" = a ] && echo 0 || echo 64)"; }
-        for side in a b b a; do
-            name="exp-prepare-$side"
-            [ -f "$OUT/bench-$name.json" ] && name="exp-prepare-$side-2" # the second run of a side keeps the first's report
-            BENCH_SILO_ENV="$(prepare "$side")" run "$name" 1 "${fixed_chat[@]}"
+        for run_name in a b b-2 a-2; do # A, B, B, A: drift over the four runs favours neither side
+            BENCH_SILO_ENV="$(prepare "${run_name:0:1}")" run "exp-prepare-$run_name" 1 "${fixed_chat[@]}"
         done
         for side in a b; do
             BENCH_SILO_ENV="$(prepare "$side")" run "exp-prepare-storm-$side" 1 "${storm[@]}"
