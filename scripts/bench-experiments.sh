@@ -105,7 +105,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         runtime_pair datas DOTNET_GCDynamicAdaptationMode 1 0 "${DATAS_SIDES:-a b}"
         ;;
     prepare)
-        prepare() { echo "ConnectionStrings__Postgres=$ConnectionStrings__Postgres;Max Auto Prepare=$([ "$1" = a ] && echo 0 || echo 64)"; }
+        prepare() { echo "ConnectionStrings__Postgres=$ConnectionStrings__Postgres;MaxAutoPrepare=$([ "$1" = a ] && echo 0 || echo 64)"; }
         for run_name in a b b-2 a-2; do # A, B, B, A: drift over the four runs favours neither side
             BENCH_SILO_ENV="$(prepare "${run_name:0:1}")" run "exp-prepare-$run_name" 1 "${fixed_chat[@]}"
         done
