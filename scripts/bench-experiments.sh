@@ -3,7 +3,7 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas prepare (default: all)
+#                                                   datas prepare gen0 (default: all)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -19,6 +19,8 @@
 #               Workstation GC (B, DOTNET_gcServer=0) in silo, gateway and tool
 #   datas       the same as gc, Server GC both sides: with .NET's dynamic adaptation of the heap count and gen0 budget
 #               (A, DATAS: .NET's default) vs without it (B, DOTNET_GCDynamicAdaptationMode=0), silo, gateway and tool
+#   gen0        chat at a fixed 4000/s with 10 flags/s (a, b, b, a): the silo's gen0 budget as .NET sizes it (A) vs
+#               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
 #               statement (A, Max Auto Prepare=0: its default) vs preparing them automatically (B, the project's default)
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
@@ -29,7 +31,7 @@ source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -113,8 +115,15 @@ for experiment in "${EXPERIMENTS[@]}"; do
             BENCH_SILO_ENV="$(prepare "$side")" run "exp-prepare-storm-$side" 1 "${storm[@]}"
         done
         ;;
+    gen0)
+        for run_name in a b b-2 a-2; do
+            gen0=""
+            [ "${run_name:0:1}" = b ] && gen0="DOTNET_GCgen0size=${GEN0_B:-0x2000000}"
+            BENCH_SILO_ENV="$gen0" run "exp-gen0-$run_name" 1 "${fixed_chat[@]}"
+        done
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)"
         exit 2
         ;;
     esac
