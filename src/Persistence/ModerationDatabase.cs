@@ -32,15 +32,24 @@ public sealed class ModerationDatabase : IAsyncDisposable, IDisposable
     public const int MaxAutoPreparedStatements = 64;
 
     /// <summary>
+    /// Session option: a prepared statement is still planned for its actual parameters on every execution. After five
+    /// executions PostgreSQL may otherwise switch to one generic plan and keep it until the table's statistics change;
+    /// made while a fresh database's tables were nearly empty, that plan is a sequential scan, and it stayed one while
+    /// the journal grew (a load run stalled for 10 s on it, docs/BENCHMARKS.md fifth round). Preparing still saves
+    /// the parsing; planning afresh keeps every plan as good as an unprepared statement's.
+    /// </summary>
+    public const string CustomPlansOnly = "-c plan_cache_mode=force_custom_plan";
+
+    /// <summary>
     /// Adds a pool cap (Npgsql's default of 100 alone exceeds PostgreSQL's default max_connections), an application
     /// name (to tell our sessions apart in pg_stat_activity) and No Reset On Close, unless the connection string sets
     /// them. Npgsql otherwise sends DISCARD ALL each time a pooled connection is reused: a statement and a transaction
     /// of its own, which pg_stat_statements showed was half of all statements in a claim storm (8 of 16 per claim and
     /// decision, docs/BENCHMARKS.md). Nothing here changes session state (no SET, temp tables or LISTEN) that a reset
     /// would need to undo, and Npgsql's prepared statements survive reuse instead of being discarded.
-    /// Automatic preparation (<see cref="MaxAutoPreparedStatements"/>): Npgsql prepares none by default, so
-    /// PostgreSQL parsed and planned every journal batch, grain-state write and read afresh — for the journal's
-    /// unnest/ON CONFLICT statement a large part of PostgreSQL's CPU per batch (docs/BENCHMARKS.md, fifth round).
+    /// Automatic preparation (<see cref="MaxAutoPreparedStatements"/>, planned per execution: <see cref="CustomPlansOnly"/>):
+    /// Npgsql prepares none by default, so PostgreSQL parsed every journal batch, grain-state write and read afresh
+    /// (docs/BENCHMARKS.md, fifth round).
     /// </summary>
     public static string WithDefaults(string connectionString, int defaultMaxPoolSize)
     {
@@ -61,6 +70,10 @@ public sealed class ModerationDatabase : IAsyncDisposable, IDisposable
         if (!given.Contains("maxautoprepare"))
         {
             builder.MaxAutoPrepare = MaxAutoPreparedStatements;
+        }
+        if (builder.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? CustomPlansOnly : $"{builder.Options} {CustomPlansOnly}";
         }
         return builder.ConnectionString;
     }

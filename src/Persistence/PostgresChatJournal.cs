@@ -28,7 +28,7 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
     // of 6 per row.
     // The outer SELECT sees the table as it was before this statement's insert, so it finds exactly the rows that
     // conflicted with an earlier message and differ from the one being appended.
-    private const string InsertSql = """
+    internal const string InsertSql = """
         WITH batch AS (
             SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
                 AS b (room_id, seq, user_id, text, sent_at, client_message_id)),

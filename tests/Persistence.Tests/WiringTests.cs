@@ -106,6 +106,16 @@ public sealed class WiringTests(PostgresServer server)
         Assert.Equal("OrleansSafety", applied.ApplicationName);
         Assert.True(applied.NoResetOnClose);
         Assert.Equal(ModerationDatabase.MaxAutoPreparedStatements, applied.MaxAutoPrepare);
+        Assert.Equal(ModerationDatabase.CustomPlansOnly, applied.Options);
+    }
+
+    [Fact]
+    public void Session_options_of_the_connection_string_are_kept_and_the_plan_mode_added_unless_given()
+    {
+        Assert.Equal($"-c statement_timeout=5000 {ModerationDatabase.CustomPlansOnly}",
+            new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;Options=-c statement_timeout=5000", 16)).Options);
+        Assert.Equal("-c plan_cache_mode=auto",
+            new NpgsqlConnectionStringBuilder(ModerationDatabase.WithDefaults("Host=h;Options=-c plan_cache_mode=auto", 16)).Options);
     }
 
     [Fact]
