@@ -25,19 +25,21 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
 {
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so it is prepared
     // once per connection (ModerationDatabase turns on Npgsql's automatic preparation), and 6 parameters instead
-    // of 6 per row.
-    // The outer SELECT sees the table as it was before this statement's insert, so it finds exactly the rows that
-    // conflicted with an earlier message and differ from the one being appended.
+    // of 6 per row. It reads nothing but the primary key's conflict check, so its plan is the same whatever the
+    // table's size, and it returns the rows it stored: any other row of the batch met a row already there.
     internal const string InsertSql = """
-        WITH batch AS (
-            SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
-                AS b (room_id, seq, user_id, text, sent_at, client_message_id)),
-        inserted AS (
-            INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
-            SELECT room_id, seq, user_id, text, sent_at, client_message_id FROM batch
-            ON CONFLICT (room_id, seq) DO NOTHING)
+        INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
+        SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
+        ON CONFLICT (room_id, seq) DO NOTHING
+        RETURNING room_id, seq
+        """;
+
+    // Only for a batch that met rows already there (a retry after a lost acknowledgement, or two activations of one
+    // room during a split brain): which of those rows hold a different message.
+    internal const string DifferingSql = """
         SELECT b.room_id, b.seq
-        FROM batch b JOIN chat_messages c ON c.room_id = b.room_id AND c.seq = b.seq
+        FROM unnest(@room_ids, @seqs, @user_ids, @texts) AS b (room_id, seq, user_id, text)
+        JOIN chat_messages c ON c.room_id = b.room_id AND c.seq = b.seq
         WHERE c.user_id <> b.user_id OR c.text <> b.text
         """;
 
@@ -132,20 +134,25 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
             clientMessageIds[i] = message.ClientMessageId;
         }
 
-        await using var command = DataSource.CreateCommand(InsertSql);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("room_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = roomIds });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seqs });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = userIds });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = texts });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("sent_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = sentAts });
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("client_message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = clientMessageIds });
-        var taken = new HashSet<(string RoomId, long Seq)>();
-        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        var columns = new Columns(roomIds, seqs, userIds, texts, sentAts, clientMessageIds);
+        var stored = new HashSet<(string RoomId, long Seq)>();
+        await using (var insert = DataSource.CreateCommand(InsertSql))
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                taken.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
+            columns.AddTo(insert, withContentOnly: false);
+            await ReadKeysAsync(insert, stored).ConfigureAwait(false);
+        }
+        if (stored.Count == count)
+        {
+            return NoneRefused;
+        }
+
+        // Some rows were there already: an earlier attempt of the same messages (fine: they are stored) or another
+        // message under the same seq (that append fails rather than being acknowledged without being stored).
+        var taken = new HashSet<(string RoomId, long Seq)>();
+        await using (var differing = DataSource.CreateCommand(DifferingSql))
+        {
+            columns.AddTo(differing, withContentOnly: true);
+            await ReadKeysAsync(differing, taken).ConfigureAwait(false);
         }
         if (taken.Count == 0)
         {
@@ -163,6 +170,32 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
         return refused;
     }
 
+    /// <summary>A batch as one array per column: the statements' parameters.</summary>
+    private sealed record Columns(string[] RoomIds, long[] Seqs, string[] UserIds, string[] Texts, DateTime[] SentAts, string?[] ClientMessageIds)
+    {
+        /// <param name="withContentOnly">Key, author and text only (what <see cref="DifferingSql"/> compares).</param>
+        public void AddTo(NpgsqlCommand command, bool withContentOnly)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("room_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = RoomIds });
+            command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = Seqs });
+            command.Parameters.Add(new NpgsqlParameter<string[]>("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = UserIds });
+            command.Parameters.Add(new NpgsqlParameter<string[]>("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = Texts });
+            if (!withContentOnly)
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateTime[]>("sent_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = SentAts });
+                command.Parameters.Add(new NpgsqlParameter<string?[]>("client_message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ClientMessageIds });
+            }
+        }
+    }
+
+    private static async Task ReadKeysAsync(NpgsqlCommand command, HashSet<(string RoomId, long Seq)> keys)
+    {
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            keys.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+    }
 
     private static async Task<IReadOnlyList<ChatMessage>> ReadMessagesAsync(NpgsqlCommand command)
     {
