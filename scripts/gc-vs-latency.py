@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Lines up chat's per-second p99 (the load tool's progress lines) with a process's GC pauses (dotnet-counters CSV).
+
+    scripts/gc-vs-latency.py TOOL_LOG COUNTERS_CSV [PHASE]
+
+TOOL_LOG: the load tool's output with a wall-clock time (HH:MM:SS.fff) in front of every line, e.g.
+    dotnet OrleansSafety.LoadTest.dll ... | while IFS= read -r l; do printf '%s %s\\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$l"; done
+COUNTERS_CSV: `dotnet-counters collect -p PID --format csv -o FILE --counters System.Runtime` over the same time.
+PHASE: the phase whose progress lines to use (default: mixed). A progress line stamped t covers the second before t,
+and so does the counters row stamped t.
+"""
+import csv
+import re
+import sys
+
+
+def per_second(path, counter):
+    values = {}
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            if len(row) >= 5 and counter in row[2]:
+                values[row[0].split(" ")[1]] = float(row[4])
+    return values
+
+
+def main():
+    log, counters = sys.argv[1], sys.argv[2]
+    phase = sys.argv[3] if len(sys.argv) > 3 else "mixed"
+    pause = per_second(counters, "dotnet.gc.pause.time")
+    line = re.compile(r"(\d\d:\d\d:\d\d)\.\d+ \[" + re.escape(phase) + r" +\d+s\] chat \d+/s p99 ([\d.]+)ms")
+    rows = [(m.group(1), float(m.group(2))) for m in map(line.match, open(log)) if m]
+    print(f"{'second':8}  {'chat p99 ms':>11}  {'GC pause ms':>11}")
+    for second, p99 in rows:
+        gc = pause.get(second)
+        print(f"{second:8}  {p99:11.1f}  {'' if gc is None else f'{gc * 1000:11.1f}'}")
+    spikes = [s for s, p in rows if p >= 45]
+    near = [s for s in spikes if any(pause.get(t, 0) > 0.02 for t in (s, prev(s)))]
+    print(f"\n{len(spikes)} seconds with p99 >= 45 ms; {len(near)} of them in or right after a second with > 20 ms of GC pause")
+
+
+def prev(second):
+    h, m, s = map(int, second.split(":"))
+    t = h * 3600 + m * 60 + s - 1
+    return f"{t // 3600:02}:{t % 3600 // 60:02}:{t % 60:02}"
+
+
+if __name__ == "__main__":
+    main()
