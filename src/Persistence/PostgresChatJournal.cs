@@ -26,12 +26,11 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
     // unnest() turns the column arrays into rows: one statement text whatever the batch size, so it is prepared
     // once per connection (ModerationDatabase turns on Npgsql's automatic preparation), and 6 parameters instead
     // of 6 per row. It reads nothing but the primary key's conflict check, so its plan is the same whatever the
-    // table's size, and it returns the rows it stored: any other row of the batch met a row already there.
+    // table's size; the count of rows it inserted says whether any row of the batch met a row already there.
     internal const string InsertSql = """
         INSERT INTO chat_messages (room_id, seq, user_id, text, sent_at, client_message_id)
         SELECT * FROM unnest(@room_ids, @seqs, @user_ids, @texts, @sent_ats, @client_message_ids)
         ON CONFLICT (room_id, seq) DO NOTHING
-        RETURNING room_id, seq
         """;
 
     // Only for a batch that met rows already there (a retry after a lost acknowledgement, or two activations of one
@@ -135,13 +134,13 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
         }
 
         var columns = new Columns(roomIds, seqs, userIds, texts, sentAts, clientMessageIds);
-        var stored = new HashSet<(string RoomId, long Seq)>();
+        int inserted;
         await using (var insert = DataSource.CreateCommand(InsertSql))
         {
             columns.AddTo(insert, withContentOnly: false);
-            await ReadKeysAsync(insert, stored).ConfigureAwait(false);
+            inserted = await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
-        if (stored.Count == count)
+        if (inserted == count)
         {
             return NoneRefused;
         }
@@ -152,7 +151,11 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
         await using (var differing = DataSource.CreateCommand(DifferingSql))
         {
             columns.AddTo(differing, withContentOnly: true);
-            await ReadKeysAsync(differing, taken).ConfigureAwait(false);
+            await using var reader = await differing.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                taken.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
         }
         if (taken.Count == 0)
         {
@@ -185,15 +188,6 @@ public sealed class PostgresChatJournal : GroupCommittedStore<(string RoomId, Ch
                 command.Parameters.Add(new NpgsqlParameter<DateTime[]>("sent_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = SentAts });
                 command.Parameters.Add(new NpgsqlParameter<string?[]>("client_message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ClientMessageIds });
             }
-        }
-    }
-
-    private static async Task ReadKeysAsync(NpgsqlCommand command, HashSet<(string RoomId, long Seq)> keys)
-    {
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
-        {
-            keys.Add((reader.GetString(0), reader.GetInt64(1)));
         }
     }
 
