@@ -36,7 +36,7 @@ public sealed class RoomGrain(
             if (message.ClientMessageId is { } clientId)
             {
                 // A retry that arrives after a restart still finds its first acknowledgement.
-                _recentPosts.Remember(clientId, new PostResult(message.Seq, message.SentAt));
+                _recentPosts.Remember(clientId, message.Seq, message.SentAt);
             }
         }
     }
@@ -104,7 +104,7 @@ public sealed class RoomGrain(
             var result = await posting;
             if (result.Accepted)
             {
-                _recentPosts.Remember(clientId, result);
+                _recentPosts.Remember(clientId, result.Seq, result.SentAt);
             }
             return result;
         }
