@@ -12,11 +12,11 @@
 #
 # Variables read by bench_cluster_up: BENCH_SILO_ENV and BENCH_GATEWAY_ENV (extra NAME=value settings, space
 # separated, e.g. "Storage__Journal__Writers=1"); N=0 starts no silo process and co-hosts the silo in the gateway
-# (Orleans:Mode=cohosted on the same PostgreSQL).
+# (Orleans:Mode=cohosted on the same PostgreSQL). BENCH_SILO_DLL runs another build of the silo (a code A/B).
 
 BENCH_PIDS=()
 BENCH_TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
-SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll"
+SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll" # the default of BENCH_SILO_DLL
 GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll"
 
 bench_log() { echo "bench: $*" >&2; }
@@ -64,7 +64,7 @@ bench_cluster_up() { # bench_cluster_up SILOS WORKDIR
     for i in $(seq 1 "$silos"); do
         # shellcheck disable=SC2086
         env "${common[@]}" "Orleans__SiloPort=$(bench_free_port)" "Orleans__GatewayPort=$(bench_free_port)" ${BENCH_SILO_ENV:-} \
-            dotnet "$SILO_DLL" >"$dir/silo$i.log" 2>&1 &
+            dotnet "${BENCH_SILO_DLL:-$SILO_DLL}" >"$dir/silo$i.log" 2>&1 &
         BENCH_PIDS+=($!)
         BENCH_SILO_PIDS+=($!)
         BENCH_WATCH+="silo$i=$!,"

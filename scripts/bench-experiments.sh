@@ -23,6 +23,10 @@
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
 #               statement (A, Max Auto Prepare=0: its default) vs preparing them automatically (B, the project's default)
+#   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
+#               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
+#               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has run
+#               for a while, and a message kept is one dropped.
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +36,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 EXPERIMENTS=("$@")
 [ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)
+# `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -45,14 +50,26 @@ fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
     --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
-run() { # run NAME SILOS TOOL-ARGS...
-    local name=$1 silos=$2
+run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per second as well, in OUT/bench-NAME-gc.txt)
+    local name=$1 silos=$2 counters=""
     shift 2
     bench_cluster_up "$silos" "$WORK/$name"
     bench_log "experiment $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    if [ -n "${SILO_GC:-}" ]; then
+        dotnet-counters collect -p "${BENCH_SILO_PIDS[0]}" --counters System.Runtime --format csv -o "$WORK/$name-counters.csv" \
+            >/dev/null 2>&1 &
+        counters=$!
+    fi
     # shellcheck disable=SC2086
     env ${TOOL_ENV:-} dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
-        --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
+        --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" \
+        | while IFS= read -r line; do printf '%s %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$line"; done | tee "$WORK/$name.log"
+    if [ -n "$counters" ]; then
+        kill -TERM "$counters" 2>/dev/null || true # a background job ignores SIGINT
+        wait "$counters" 2>/dev/null || true
+        scripts/gc-vs-latency.py "$WORK/$name.log" "$WORK/$name-counters.csv" mixed >"$OUT/bench-$name-gc.txt"
+        bench_log "$(tail -2 "$OUT/bench-$name-gc.txt" | tr '\n' ' ')"
+    fi
     bench_cluster_down
     BENCH_SILO_ENV=""
 }
@@ -122,8 +139,22 @@ for experiment in "${EXPERIMENTS[@]}"; do
             BENCH_SILO_ENV="$gen0" run "exp-gen0-$run_name" 1 "${fixed_chat[@]}"
         done
         ;;
+    code)
+        export PATH="$PATH:$HOME/.dotnet/tools"
+        command -v dotnet-counters >/dev/null || { bench_log "code needs dotnet-counters (dotnet tool install -g dotnet-counters)"; exit 2; }
+        base="$WORK/base"
+        git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose silo is side A}"
+        bench_log "building the silo of $(git -C "$base" log -1 --format='%h %s') for side A"
+        dotnet build "$base/src/Silo" -c Release --nologo -v quiet >/dev/null
+        for run_name in ${CODE_RUNS:-a b b-2 a-2}; do # CODE_RUNS="b a a-2 b-2" runs them the other way round
+            silo_dll=""
+            [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL"
+            BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100
+        done
+        git worktree remove --force "$base"
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 code)"
         exit 2
         ;;
     esac

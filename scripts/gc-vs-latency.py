@@ -36,6 +36,10 @@ def main():
     spikes = [s for s, p in rows if p >= 45]
     near = [s for s in spikes if any(pause.get(t, 0) > 0.02 for t in (s, prev(s)))]
     print(f"\n{len(spikes)} seconds with p99 >= 45 ms; {len(near)} of them in or right after a second with > 20 ms of GC pause")
+    paused = [pause[s] * 1000 for s, _ in rows if s in pause]
+    if paused:
+        print(f"GC paused {sum(paused) / len(paused):.1f} ms/s over {len(paused)} s of the phase; "
+              f"{sum(1 for p in paused if p > 0)} seconds with a pause, the longest {max(paused):.1f} ms")
 
 
 def prev(second):

@@ -29,7 +29,8 @@ public sealed class MessageWindowTests
     [Fact]
     public void The_window_keeps_the_newest_messages_whatever_their_lengths()
     {
-        // Lengths from 1 to the maximum make the buffer wrap, compact and grow at every turn; a list is the model.
+        // Lengths from 1 to the maximum, in characters of 1 to 4 UTF-8 bytes, make the buffer wrap, compact and grow at
+        // every turn; a list is the model.
         const int capacity = 50;
         var random = new Random(7);
         var window = new MessageWindow(capacity);
@@ -37,7 +38,7 @@ public sealed class MessageWindowTests
         for (var seq = 1; seq <= 3000; seq++)
         {
             var length = random.Next(4) == 0 ? random.Next(1, ChatText.MaxLength + 1) : random.Next(1, 80);
-            var message = new ChatMessage(seq, $"user-{random.Next(100)}", new string((char)('a' + seq % 26), length),
+            var message = new ChatMessage(seq, $"user-{random.Next(100)}", TextOf(seq, length),
                 Start.AddSeconds(seq), random.Next(3) == 0 ? null : $"client-{seq}");
             all.Add(message);
             window.Add(message);
@@ -50,6 +51,14 @@ public sealed class MessageWindowTests
             Assert.Equal(kept.Where(m => m.Seq >= middle - 3 && m.Seq <= middle + 3), window.Range(middle - 3, middle + 3));
         }
     }
+
+    /// <summary>A text of about <paramref name="length"/> characters, ASCII, CJK (3 bytes each) or emoji (surrogate pairs).</summary>
+    private static string TextOf(int seq, int length) => (seq % 3) switch
+    {
+        0 => new string((char)('a' + (seq % 26)), length),
+        1 => new string('長', length),
+        _ => string.Concat(Enumerable.Repeat("👋", Math.Max(1, length / 2))),
+    };
 
     [Fact]
     public void A_late_message_is_slotted_into_seq_order_once()

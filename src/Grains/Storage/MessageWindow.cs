@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansSafety.Grains.Storage;
 
 /// <summary>
@@ -6,18 +8,19 @@ namespace OrleansSafety.Grains.Storage;
 /// </summary>
 /// <remarks>
 /// Kept messages hold no object of their own: each is a <see cref="Slot"/> of plain values in one array, its user id,
-/// text and client message id copied into one character buffer (<see cref="CharRing"/>). A message lives in a window
-/// for seconds to hours, long enough to survive the collections of the silo's youngest generation; as a record with
-/// three strings it was copied twice on the way to the oldest one, and those copies were most of what the silo's
-/// collections did under chat load (docs/BENCHMARKS.md, recommendation 13). Reads build <see cref="ChatMessage"/>s,
-/// which die young.
+/// text and client message id encoded as UTF-8 in one byte buffer (<see cref="ByteRing"/>). A message lives in a
+/// window for seconds to hours, long enough to survive the silo's young-generation collections; as a record with
+/// three strings it was copied twice on the way to the oldest generation, and those copies were most of what the
+/// silo's collections did under chat load (docs/BENCHMARKS.md, recommendation 13). Reads build
+/// <see cref="ChatMessage"/>s, which die young. UTF-8 keeps every kept string exactly: ids are ASCII, and texts are
+/// well-formed UTF-16 (<see cref="ChatText"/> refuses lone surrogates), which is all UTF-8 can carry.
 /// </remarks>
 public sealed class MessageWindow(int capacity)
 {
     private const int FirstSlots = 8;
 
     private readonly int _capacity = Math.Max(1, capacity);
-    private readonly CharRing _chars = new();
+    private readonly ByteRing _bytes = new();
 
     // Grows by doubling up to the capacity: most rooms never keep the full window (100,000 rooms of 50 messages).
     private Slot[] _slots = [];
@@ -47,17 +50,19 @@ public sealed class MessageWindow(int capacity)
             GrowSlots();
         }
         var clientId = message.ClientMessageId;
-        var length = message.UserId.Length + message.Text.Length + (clientId?.Length ?? 0);
-        if (!_chars.TryReserve(length, OldestOffset(), NewestEnd(), out var offset))
+        var userIdLength = Encoding.UTF8.GetByteCount(message.UserId);
+        var textLength = Encoding.UTF8.GetByteCount(message.Text);
+        var clientIdLength = clientId is null ? -1 : Encoding.UTF8.GetByteCount(clientId);
+        var length = userIdLength + textLength + Math.Max(0, clientIdLength);
+        if (!_bytes.TryReserve(length, OldestOffset(), NewestEnd(), out var offset))
         {
             offset = Compact(length);
         }
-        var written = _chars.Buffer.AsSpan(offset, length);
-        message.UserId.CopyTo(written);
-        message.Text.CopyTo(written[message.UserId.Length..]);
-        clientId?.CopyTo(written[(message.UserId.Length + message.Text.Length)..]);
-        _slots[(_start + Count) % _slots.Length] = new Slot(
-            message.Seq, message.SentAt, offset, message.UserId.Length, message.Text.Length, clientId?.Length ?? -1);
+        var written = _bytes.Buffer.AsSpan(offset, length);
+        Encoding.UTF8.GetBytes(message.UserId, written);
+        Encoding.UTF8.GetBytes(message.Text, written[userIdLength..]);
+        Encoding.UTF8.GetBytes(clientId.AsSpan(), written[(userIdLength + textLength)..]);
+        _slots[(_start + Count) % _slots.Length] = new Slot(message.Seq, message.SentAt, offset, userIdLength, textLength, clientIdLength);
         Count++;
     }
 
@@ -95,10 +100,11 @@ public sealed class MessageWindow(int capacity)
     private ChatMessage MessageAt(int index)
     {
         var slot = SlotAt(index);
-        var chars = _chars.Buffer.AsSpan(slot.Offset);
-        var text = chars.Slice(slot.UserIdLength, slot.TextLength);
-        var clientId = slot.ClientIdLength < 0 ? null : new string(chars.Slice(slot.UserIdLength + slot.TextLength, slot.ClientIdLength));
-        return new ChatMessage(slot.Seq, new string(chars[..slot.UserIdLength]), new string(text), slot.SentAt, clientId);
+        var bytes = _bytes.Buffer.AsSpan(slot.Offset);
+        var userId = Encoding.UTF8.GetString(bytes[..slot.UserIdLength]);
+        var text = Encoding.UTF8.GetString(bytes.Slice(slot.UserIdLength, slot.TextLength));
+        var clientId = slot.ClientIdLength < 0 ? null : Encoding.UTF8.GetString(bytes.Slice(slot.UserIdLength + slot.TextLength, slot.ClientIdLength));
+        return new ChatMessage(slot.Seq, userId, text, slot.SentAt, clientId);
     }
 
     private int OldestOffset() => Count == 0 ? -1 : SlotAt(0).Offset;
@@ -116,25 +122,20 @@ public sealed class MessageWindow(int capacity)
         _start = 0;
     }
 
-    /// <summary>
-    /// Moves the kept messages' characters to the front of a buffer with room for <paramref name="length"/> more
-    /// (a larger one if they would fill more than half of it) and returns where the new message's characters go.
-    /// </summary>
+    /// <summary>Moves the kept messages' bytes together (in a larger buffer if need be); returns where the new message's go.</summary>
     private int Compact(int length)
     {
-        var kept = 0;
+        // On the stack for a room's window (200); a larger one (the demo's in-memory journal) takes an array.
+        Span<(int Offset, int Length)> records = Count <= 256 ? stackalloc (int, int)[Count] : new (int, int)[Count];
         for (var i = 0; i < Count; i++)
         {
-            kept += SlotAt(i).Length;
+            records[i] = (SlotAt(i).Offset, SlotAt(i).Length);
         }
-        var old = _chars.Replace(Math.Max(CharRing.MinimumSize, 2 * (kept + length)));
-        var offset = 0;
+        var offset = _bytes.Compact(records, length);
         for (var i = 0; i < Count; i++)
         {
             ref var slot = ref _slots[(_start + i) % _slots.Length];
-            old.AsSpan(slot.Offset, slot.Length).CopyTo(_chars.Buffer.AsSpan(offset));
-            slot = slot with { Offset = offset };
-            offset += slot.Length;
+            slot = slot with { Offset = records[i].Offset };
         }
         return offset;
     }
@@ -176,7 +177,7 @@ public sealed class MessageWindow(int capacity)
         }
     }
 
-    /// <summary>One kept message: its values, and where its user id, text and client id lie in the character buffer.</summary>
+    /// <summary>One kept message: its values, and where its user id, text and client id lie in the byte buffer (lengths in bytes).</summary>
     private readonly record struct Slot(long Seq, DateTimeOffset SentAt, int Offset, int UserIdLength, int TextLength, int ClientIdLength)
     {
         public int Length => UserIdLength + TextLength + Math.Max(0, ClientIdLength);
