@@ -23,9 +23,11 @@
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
 #               statement (A, Max Auto Prepare=0: its default) vs preparing them automatically (B, the project's default)
+#   warmup      chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): 5 s of warm-up at that rate (A, what
+#               the figures use) vs 20 s (B): is the transient at the start of a fixed-rate phase a warm-up too short?
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
-#               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has run
+#               (needs dotnet-counters, as does warmup). 100 rooms so that their message windows are full, as in a silo that has run
 #               for a while, and a message kept is one dropped.
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
@@ -34,6 +36,7 @@ cd "$(dirname "$0")/.."
 source scripts/bench-cluster.sh
 
 OUT="${BENCH_OUT:-docs/images}"
+export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
 [ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)
 # `code` is left out of "all": it needs BASE_REF.
@@ -56,6 +59,7 @@ run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per sec
     bench_cluster_up "$silos" "$WORK/$name"
     bench_log "experiment $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
     if [ -n "${SILO_GC:-}" ]; then
+        command -v dotnet-counters >/dev/null || { bench_log "$name needs dotnet-counters (dotnet tool install -g dotnet-counters)"; exit 2; }
         dotnet-counters collect -p "${BENCH_SILO_PIDS[0]}" --counters System.Runtime --format csv -o "$WORK/$name-counters.csv" \
             >/dev/null 2>&1 &
         counters=$!
@@ -139,9 +143,12 @@ for experiment in "${EXPERIMENTS[@]}"; do
             BENCH_SILO_ENV="$gen0" run "exp-gen0-$run_name" 1 "${fixed_chat[@]}"
         done
         ;;
+    warmup)
+        for run_name in a b b-2 a-2; do
+            SILO_GC=1 run "exp-warmup-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --warmup "$([ "${run_name:0:1}" = a ] && echo 5 || echo 20)"
+        done
+        ;;
     code)
-        export PATH="$PATH:$HOME/.dotnet/tools"
-        command -v dotnet-counters >/dev/null || { bench_log "code needs dotnet-counters (dotnet tool install -g dotnet-counters)"; exit 2; }
         base="$WORK/base"
         git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose silo is side A}"
         bench_log "building the silo of $(git -C "$base" log -1 --format='%h %s') for side A"
@@ -149,12 +156,12 @@ for experiment in "${EXPERIMENTS[@]}"; do
         for run_name in ${CODE_RUNS:-a b b-2 a-2}; do # CODE_RUNS="b a a-2 b-2" runs them the other way round
             silo_dll=""
             [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL"
-            BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100
+            BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
         done
         git worktree remove --force "$base"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 code)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 warmup code)"
         exit 2
         ;;
     esac

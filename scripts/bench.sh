@@ -77,7 +77,7 @@ for figure in "${FIGURES[@]}"; do
         bench_cluster_up 1 "$WORK/main"
         counters main-silo "${BENCH_SILO_PIDS[0]}"
         counters main-gateway "$BENCH_GATEWAY_PID"
-        tool main --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+        tool main --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
             --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
             --flag-rate 50 --boot-rate 2 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5 \
             --storm-cases 1000 --storm-agents 50
@@ -87,7 +87,7 @@ for figure in "${FIGURES[@]}"; do
     steady)
         # Everything at once at a moderate fixed rate, well below the peak: latency when the box is not saturated.
         bench_cluster_up 1 "$WORK/steady"
-        tool steady --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+        tool steady --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
             --duration "$(secs 30)" --chat-rate 1000 --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 \
             --think-ms 200 --appeal-share 0.5
         bench_cluster_down
@@ -100,7 +100,7 @@ for figure in "${FIGURES[@]}"; do
         [ "$figure" != chat80 ] && flag_rate=10
         [ "$figure" = headroom ] && share=0.5
         bench_cluster_up 1 "$WORK/$figure"
-        tool "$figure" --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 \
+        tool "$figure" --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
             --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share "$share" --duration "$(secs 30)" \
             --flag-rate "$flag_rate" --boot-rate 0 --agents 0 --seniors 0
         bench_cluster_down

@@ -22,6 +22,16 @@ public sealed class OptionsParserTests
     }
 
     [Fact]
+    public void The_fixed_rate_warm_up_defaults_to_the_warm_up()
+    {
+        Assert.Null(OptionsParser.Parse(["--warmup", "5"], _ => null).RateWarmupSeconds);
+        var options = OptionsParser.Parse(["--warmup", "5", "--rate-warmup", "20"], _ => null);
+
+        Assert.Equal(5, options.WarmupSeconds);
+        Assert.Equal(20, options.RateWarmupSeconds);
+    }
+
+    [Fact]
     public void The_schedule_depends_only_on_the_seed()
     {
         Assert.Equal(Hash.Of(7, 1, 12345), Hash.Of(7, 1, 12345));

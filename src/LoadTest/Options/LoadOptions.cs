@@ -62,6 +62,12 @@ public sealed record LoadOptions
 
     public double WarmupSeconds { get; init; } = 3;
 
+    /// <summary>
+    /// Warm-up at the fixed rate before the mixed phase; null: <see cref="WarmupSeconds"/>. The runtime keeps adapting
+    /// its collections for some 20 s after the rate changes (docs/BENCHMARKS.md, "the warm-up's length").
+    /// </summary>
+    public double? RateWarmupSeconds { get; init; }
+
     /// <summary>Seconds of each ceiling (HTTP no-op, grain ping, storage); 0 skips them.</summary>
     public double CeilingSeconds { get; init; }
 

@@ -23,6 +23,7 @@ public static class OptionsParser
           --concurrency N             requests in flight in closed-loop phases (and HTTP connections)
           --max-in-flight N           bound for fixed-rate phases (latency still counts from the intended time)
           --warmup S                  seconds of unmeasured warm-up before each measured phase
+          --rate-warmup S             the same before the fixed-rate (mixed) phase, at its rate  default --warmup
           --ceilings S                seconds for each ceiling: HTTP no-op, grain ping, PostgreSQL insert
           --peak S                    seconds of closed-loop chat to find the peak rate
           --sweep-rooms A,B           compare the peak with A and with B rooms; a value may repeat (A,B,B,A
@@ -95,6 +96,7 @@ public static class OptionsParser
         "concurrency" => o with { Concurrency = Int(v) },
         "max-in-flight" => o with { MaxInFlight = Int(v) },
         "warmup" => o with { WarmupSeconds = Num(v) },
+        "rate-warmup" => o with { RateWarmupSeconds = Num(v) },
         "ceilings" => o with { CeilingSeconds = Num(v) },
         "peak" => o with { PeakSeconds = Num(v) },
         "sweep-rooms" => o with { SweepRooms = Ints(v) },

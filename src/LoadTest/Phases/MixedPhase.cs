@@ -28,11 +28,12 @@ public static class MixedPhase
         var warmChat = new ChatWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.ChatStream + 200);
         var warmFlags = new FlagWorkload(run.Target, run.People, run.Ledger, run.Reporters, o.Seed, RunContext.FlagStream + 200);
         var warmBoots = new BootWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.BootStream + 200);
-        var warmup = TimeSpan.FromSeconds(o.WarmupSeconds);
+        var warmupSeconds = o.RateWarmupSeconds ?? o.WarmupSeconds;
+        var warmup = TimeSpan.FromSeconds(warmupSeconds);
         await PhaseRunner.WarmUpAsync(run, "mixed", m => Task.WhenAll(
             LoadDriver.RunFixedRateAsync(chatRate, warmup, o.MaxInFlight, m, m.Op("chat"), warmChat.Post, ct),
             LoadDriver.RunFixedRateAsync(o.FlagRate, warmup, o.MaxInFlight, m, m.Op("flag"), warmFlags.File, ct),
-            LoadDriver.RunFixedRateAsync(o.BootRate, warmup, o.MaxInFlight, m, m.Op("boot"), warmBoots.Boot, ct)));
+            LoadDriver.RunFixedRateAsync(o.BootRate, warmup, o.MaxInFlight, m, m.Op("boot"), warmBoots.Boot, ct)), warmupSeconds);
 
         await run.Output.WriteLineAsync(
             $"[mixed] chat {chatRate:0}/s, flags {o.FlagRate:0.#}/s, boots {o.BootRate:0.#}/s, {o.Agents} agents, {o.Seniors} seniors for {o.Duration:0} s");

@@ -59,13 +59,14 @@ public static class PhaseRunner
     }
 
     /// <summary>Unmeasured load before a measured phase: JIT, connection pools, grain activations, PostgreSQL caches.</summary>
-    public static async Task WarmUpAsync(RunContext run, string name, Func<PhaseMetrics, Task> body)
+    public static async Task WarmUpAsync(RunContext run, string name, Func<PhaseMetrics, Task> body, double? seconds = null)
     {
-        if (run.Options.WarmupSeconds <= 0)
+        var warmup = seconds ?? run.Options.WarmupSeconds;
+        if (warmup <= 0)
         {
             return;
         }
-        await run.Output.WriteLineAsync($"[{name}] warming up for {run.Options.WarmupSeconds:0.#} s");
+        await run.Output.WriteLineAsync($"[{name}] warming up for {warmup:0.#} s");
         await body(new PhaseMetrics(name + "-warmup"));
     }
 }
