@@ -3,7 +3,7 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas prepare gen0 (default: all)
+#                                                   datas prepare gen0 warmup code (default: all but code)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -38,7 +38,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 warmup)
 # `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
