@@ -24,11 +24,12 @@
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
 #               statement (A, Max Auto Prepare=0: its default) vs preparing them automatically (B, the project's default)
 #   warmup      chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): 5 s of warm-up at that rate (A, what
-#               the figures use) vs 20 s (B): is the transient at the start of a fixed-rate phase a warm-up too short?
+#               the figures used until the sixth round) vs 20 s (B, what they use now): is the transient at the start
+#               of a fixed-rate phase a warm-up too short? (needs dotnet-counters)
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
-#               (needs dotnet-counters, as does warmup). 100 rooms so that their message windows are full, as in a silo that has run
-#               for a while, and a message kept is one dropped.
+#               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
+#               run for a while, and a message kept is one dropped.
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
