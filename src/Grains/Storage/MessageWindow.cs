@@ -129,7 +129,8 @@ public sealed class MessageWindow(int capacity)
         Span<(int Offset, int Length)> records = Count <= 256 ? stackalloc (int, int)[Count] : new (int, int)[Count];
         for (var i = 0; i < Count; i++)
         {
-            records[i] = (SlotAt(i).Offset, SlotAt(i).Length);
+            ref readonly var slot = ref SlotAt(i);
+            records[i] = (slot.Offset, slot.Length);
         }
         var offset = _bytes.Compact(records, length);
         for (var i = 0; i < Count; i++)
