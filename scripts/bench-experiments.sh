@@ -29,7 +29,8 @@
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
-#               run for a while, and a message kept is one dropped.
+#               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
+#               open cases, 50 agents claiming and deciding flat out).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -157,7 +158,12 @@ for experiment in "${EXPERIMENTS[@]}"; do
         for run_name in ${CODE_RUNS:-a b b-2 a-2}; do # CODE_RUNS="b a a-2 b-2" runs them the other way round
             silo_dll=""
             [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL"
-            BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
+            if [ "${CODE_LOAD:-chat}" = storm ]; then
+                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 --rooms 100 --users 2000 --warmup 0 --duration 0 \
+                    --storm-cases 4000 --storm-agents 50
+            else
+                BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
+            fi
         done
         git worktree remove --force "$base"
         ;;

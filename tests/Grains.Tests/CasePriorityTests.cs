@@ -27,4 +27,16 @@ public sealed class CasePriorityTests
             Assert.Equal(byPriority, byRank);
         }
     }
+
+    [Fact]
+    public void Heads_compare_by_rank_then_age_then_id()
+    {
+        var head = new QueueHead(10, T0, "case-b");
+        Assert.True(new QueueHead(11, T0.AddHours(1), "case-z") < head); // a higher rank first, even if newer
+        Assert.True(new QueueHead(10, T0.AddTicks(-1), "case-z") < head); // the older among equal ranks
+        Assert.True(new QueueHead(10, T0, "case-a") < head); // a total order, so every partition agrees
+        var same = head with { };
+        Assert.True(head <= same && head >= same && !(head < same));
+        Assert.True(new QueueHead(9, T0.AddDays(-1), "case-a") > head);
+    }
 }

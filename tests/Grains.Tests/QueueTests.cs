@@ -1,3 +1,5 @@
+using OrleansSafety.Grains.Queue;
+
 namespace OrleansSafety.Grains.Tests;
 
 [Collection(ClusterCollection.Name)]
@@ -43,9 +45,7 @@ public sealed class QueueTests(ModerationCluster cluster)
         var cases = new List<string>();
         for (var i = 0; i < 30; i++)
         {
-            var profileOwner = Scenario.NewId("user");
-            await _s.FlagProfileAsync(Scenario.NewId("rep"), profileOwner, FlagReason.Spam);
-            cases.Add((await _s.User(profileOwner).GetHistoryAsync()).Cases.Single().CaseId);
+            cases.Add(await NewProfileCaseAsync());
         }
         await _s.DrainAsync([.. cases]);
         var agents = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _s.NewAgentAsync()));
@@ -57,6 +57,66 @@ public sealed class QueueTests(ModerationCluster cluster)
         Assert.Equal(cases.Order(), claimed.Order());
         var holders = await Task.WhenAll(claimed.Select(id => _s.Case(id).GetDetailAsync()));
         Assert.Equal(30, holders.Select(h => h.ClaimedBy).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task One_agent_claims_cases_from_every_partition_in_age_order()
+    {
+        var cases = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            cases.Add(await NewProfileCaseAsync());
+            ModerationCluster.Advance(TimeSpan.FromMilliseconds(1)); // same severity: only age orders them
+        }
+        await _s.DrainAsync([.. cases]);
+        var agents = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _s.NewAgentAsync()));
+
+        var order = new List<string>();
+        foreach (var agent in agents)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                order.Add((await _s.Agent(agent).ClaimNextCaseAsync())!.CaseId);
+            }
+        }
+
+        Assert.True(cases.Select(c => QueuePartitioning.PartitionOf(c, ModerationCluster.QueuePartitions)).Distinct().Count() > 1);
+        Assert.Equal(cases, order);
+    }
+
+    [Fact]
+    public async Task Fifty_agents_claiming_and_deciding_flat_out_decide_every_case_once()
+    {
+        var cases = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            cases.Add(await NewProfileCaseAsync());
+            ModerationCluster.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        await _s.DrainAsync([.. cases]);
+        var agents = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _s.NewAgentAsync()));
+
+        var decided = await Task.WhenAll(agents.Select(async agent =>
+        {
+            var mine = new List<string>();
+            while (await _s.Agent(agent).ClaimNextCaseAsync() is { } claimed)
+            {
+                await _s.Agent(agent).DecideCaseAsync(claimed.CaseId, new DecisionRequest(CaseOutcome.NoViolation, null, null, "storm"));
+                mine.Add(claimed.CaseId);
+            }
+            return mine;
+        }));
+
+        // Every agent stopped only when the queue was empty, and no case went to two of them.
+        Assert.Equal(cases.Order(), decided.SelectMany(d => d).Order());
+        Assert.Equal(0, (await cluster.Grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(1)).Open);
+    }
+
+    private async Task<string> NewProfileCaseAsync()
+    {
+        var profileOwner = Scenario.NewId("user");
+        await _s.FlagProfileAsync(Scenario.NewId("rep"), profileOwner, FlagReason.Spam);
+        return (await _s.User(profileOwner).GetHistoryAsync()).Cases.Single().CaseId;
     }
 
     [Fact]
@@ -133,7 +193,7 @@ public sealed class QueueTests(ModerationCluster cluster)
         Assert.Equal(CaseStatus.Claimed, (await _s.Case(caseId).GetDetailAsync()).Status);
         // The queue too: past the first lease's end (every partition asked for its head, which is when lapsed claims
         // go back) it still lists the case as held, so nobody else is handed it.
-        await Task.WhenAll(Enumerable.Range(0, ModerationCluster.QueuePartitions).Select(p => cluster.Grains.GetGrain<IQueuePartitionGrain>(p).PeekAsync(1)));
+        await Task.WhenAll(Enumerable.Range(0, ModerationCluster.QueuePartitions).Select(p => cluster.Grains.GetGrain<IQueuePartitionGrain>(p).PeekHeadAsync()));
         var overview = await cluster.Grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(10_000);
         Assert.Equal((CaseStatus.Claimed, (DateTimeOffset?)until), overview.Items.Where(c => c.CaseId == caseId).Select(c => (c.Status, c.LeaseUntil)).Single());
         await _s.Agent(agent).ReleaseCaseAsync(caseId);

@@ -24,17 +24,17 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     [Alias("remove"), AlwaysInterleave]
     Task RemoveAsync(string caseId);
 
-    /// <summary>The best claimable cases here, best first (lapsed leases count as claimable).</summary>
-    [Alias("peek"), AlwaysInterleave]
-    Task<IReadOnlyList<CaseSummary>> PeekAsync(int count);
+    /// <summary>Where this partition's best claimable case stands in the claim order; null when it has none.</summary>
+    [Alias("peek-head"), AlwaysInterleave]
+    Task<QueueHead?> PeekHeadAsync();
 
     /// <summary>
-    /// Grants the caller this partition's best claimable case, if its priority is at least
-    /// <paramref name="minPriority"/> (the best head elsewhere); null otherwise. Each call hands out a different
-    /// case, so agents claiming at once queue up here instead of all racing for the same head.
+    /// Grants the caller this partition's best claimable case if it comes before <paramref name="mustPrecede"/> (the
+    /// best head the caller knows of elsewhere; null: whatever it is), and otherwise answers with that head. Each call
+    /// hands out a different case, so agents claiming at once queue up here instead of all racing for the same head.
     /// </summary>
-    [Alias("claim-best"), AlwaysInterleave]
-    Task<CaseSummary?> ClaimBestAsync(string agentId, DateTimeOffset leaseUntil, double minPriority);
+    [Alias("claim-head"), AlwaysInterleave]
+    Task<ClaimAttempt> ClaimHeadAsync(string agentId, DateTimeOffset leaseUntil, QueueHead? mustPrecede);
 
     [Alias("overview"), AlwaysInterleave]
     Task<QueueOverview> GetOverviewAsync(int top);

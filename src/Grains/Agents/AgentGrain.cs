@@ -11,10 +11,18 @@ public sealed class AgentGrain(
     IOptions<ModerationOptions> options) : Grain, IAgentGrain
 {
     /// <summary>
-    /// A bound on claim rounds: a round only fails when other agents emptied the best partition down below the
-    /// runner-up's head meanwhile, so rounds stop as soon as the queue is empty.
+    /// Claim attempts (per partition) that insist on the claim order. An attempt is only refused because other agents
+    /// took the case the agent was counting on, so after this many the agent takes the best case of the partition it
+    /// believes best, whatever the others hold: under heavy contention a claim may then come a little out of order,
+    /// but a full queue never answers "nothing to claim".
     /// </summary>
-    private const int ClaimRounds = 32;
+    private const int OrderedAttemptsPerPartition = 2;
+
+    /// <summary>
+    /// A bound on all attempts (per partition). Once order is given up, every attempt either grants a case or finds a
+    /// partition empty; the slack covers cases whose index entry was behind the case (each such refusal mends one).
+    /// </summary>
+    private const int AttemptsPerPartition = 6;
 
     private readonly ModerationOptions _options = options.Value;
 
@@ -98,35 +106,18 @@ public sealed class AgentGrain(
             throw ModerationException.Conflict($"You already hold {_heldCases.Count} cases; decide or release one first (at most {_options.MaxClaimsPerAgent}).");
         }
         var leaseUntil = now + _options.LeaseDuration;
-        for (var round = 0; round < ClaimRounds; round++)
+        var heads = await PeekHeadsAsync();
+        var orderedAttempts = OrderedAttemptsPerPartition * _options.QueuePartitions;
+        for (var attempt = 0; heads.Count > 0 && attempt < AttemptsPerPartition * _options.QueuePartitions; attempt++)
         {
-            // Each partition's head, best first; the best partition hands out its best case as long as that still
-            // beats the runner-up's head, so concurrent agents are served one after another instead of racing.
-            var heads = (await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
-                    .Select(async p => (Partition: p, Head: await GrainFactory.Get<IQueuePartitionGrain>(p).PeekAsync(1) is [var head, ..] ? head : null))))
-                .Where(h => h.Head is not null)
-                .OrderByDescending(h => h.Head!.Priority)
-                .ThenBy(h => h.Head!.CreatedAt)
-                .ToList();
-            if (heads.Count == 0)
+            var (best, runnerUp) = BestTwo(heads);
+            var queue = GrainFactory.Get<IQueuePartitionGrain>(best);
+            var answer = await queue.ClaimHeadAsync(AgentId, leaseUntil, attempt < orderedAttempts ? runnerUp : null);
+            if (answer.Granted is not { } granted)
             {
-                return null;
+                See(heads, best, answer.Head);
+                continue;
             }
-            var runnerUp = heads.Count > 1 ? heads[1].Head!.Priority : double.NegativeInfinity;
-            if (await TryTakeBestAsync(heads[0].Partition, leaseUntil, runnerUp) is { } detail)
-            {
-                return detail;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The partition grants its best case atomically; the case, which has the last word, confirms it.</summary>
-    private async Task<CaseDetail?> TryTakeBestAsync(int partition, DateTimeOffset leaseUntil, double minPriority)
-    {
-        var queue = GrainFactory.Get<IQueuePartitionGrain>(partition);
-        while (await queue.ClaimBestAsync(AgentId, leaseUntil, minPriority) is { } granted)
-        {
             try
             {
                 var detail = await GrainFactory.Get<ICaseGrain>(granted.CaseId).ClaimAsync(AgentId);
@@ -136,9 +127,54 @@ public sealed class AgentGrain(
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
             {
                 // The index was behind the case (decided, or held elsewhere); the case has corrected it.
+                See(heads, best, await queue.PeekHeadAsync());
             }
         }
         return null;
+    }
+
+    /// <summary>Every partition's head, asked once per claim; later answers keep the view fresh one partition at a time.</summary>
+    private async Task<Dictionary<int, QueueHead>> PeekHeadsAsync()
+    {
+        var heads = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)
+            .Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).PeekHeadAsync()));
+        var seen = new Dictionary<int, QueueHead>(heads.Length);
+        for (var partition = 0; partition < heads.Length; partition++)
+        {
+            See(seen, partition, heads[partition]);
+        }
+        return seen;
+    }
+
+    private static void See(Dictionary<int, QueueHead> heads, int partition, QueueHead? head)
+    {
+        if (head is { } known)
+        {
+            heads[partition] = known;
+        }
+        else
+        {
+            heads.Remove(partition);
+        }
+    }
+
+    /// <summary>The partition whose head comes first, and the head that comes second (null when it is alone).</summary>
+    private static (int Best, QueueHead? RunnerUp) BestTwo(Dictionary<int, QueueHead> heads)
+    {
+        var best = -1;
+        QueueHead? first = null, second = null;
+        foreach (var (partition, head) in heads)
+        {
+            if (first is null || head < first.Value)
+            {
+                (second, first, best) = (first, head, partition);
+            }
+            else if (second is null || head < second.Value)
+            {
+                second = head;
+            }
+        }
+        return (best, second);
     }
 
     public async Task<DateTimeOffset> RenewCaseAsync(string caseId)
