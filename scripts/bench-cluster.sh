@@ -21,10 +21,13 @@ GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll"
 
 bench_log() { echo "bench: $*" >&2; }
 
+# A port no one listens on, below the kernel's ephemeral range: a port in that range may be the local end of one of
+# the load tool's many connections, which a connect test does not see and which then fails the silo's bind.
 bench_free_port() {
-    local port
+    local port first_ephemeral
+    first_ephemeral=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (first_ephemeral - 10000)))
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
     done
 }

@@ -3,7 +3,7 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas prepare gen0 warmup code (default: all but code)
+#                                                   datas inline prepare gen0 warmup code (default: all but code)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -19,6 +19,9 @@
 #               Workstation GC (B, DOTNET_gcServer=0) in silo, gateway and tool
 #   datas       the same as gc, Server GC both sides: with .NET's dynamic adaptation of the heap count and gen0 budget
 #               (A, DATAS: .NET's default) vs without it (B, DOTNET_GCDynamicAdaptationMode=0), silo, gateway and tool
+#   inline      the same as gc: socket completions dispatched to the thread pool (A, .NET's default) vs run inline on
+#               the socket engine's thread (B, DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) in silo, gateway and
+#               tool: fewer thread hand-offs per request
 #   gen0        chat at a fixed 4000/s with 10 flags/s (a, b, b, a): the silo's gen0 budget as .NET sizes it (A) vs
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
@@ -31,6 +34,8 @@
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, 50 agents claiming and deciding flat out).
+# gc, datas and inline take SIDES (GC_SIDES, DATAS_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
+# their claim storms, STORM_CASES sets the storms' size (default 1000).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +45,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 warmup)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup)
 # `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -49,7 +54,7 @@ bench_prepare
 chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --duration 0 --verify false)
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
     --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
-storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 1000 --storm-agents 50)
+storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases "${STORM_CASES:-1000}" --storm-agents 50)
 fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 4000 --flag-rate 10
     --boot-rate 0 --agents 0 --seniors 0 --duration 30 --verify false)
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
@@ -82,9 +87,11 @@ run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per sec
 
 runtime_pair() { # runtime_pair NAME VARIABLE VALUE-A VALUE-B SIDES: chat80, then a claim storm, per side;
     local name=$1 variable=$2 a=$3 b=$4 sides=$5 side setting # the runtime setting goes to silo, gateway and tool
-    for side in $sides; do
-        setting="$variable=$([ "$side" = a ] && echo "$a" || echo "$b")"
-        BENCH_SILO_ENV="$setting" BENCH_GATEWAY_ENV="$setting" TOOL_ENV="$setting" run "exp-$name-$side" 1 "${chat80[@]}"
+    for side in $sides; do # a side named a… gets VALUE-A, b… VALUE-B (e.g. "a b b-2 a-2")
+        setting="$variable=$([ "${side:0:1}" = a ] && echo "$a" || echo "$b")"
+        if [ -z "${STORM_ONLY:-}" ]; then
+            BENCH_SILO_ENV="$setting" BENCH_GATEWAY_ENV="$setting" TOOL_ENV="$setting" run "exp-$name-$side" 1 "${chat80[@]}"
+        fi
         BENCH_SILO_ENV="$setting" BENCH_GATEWAY_ENV="$setting" TOOL_ENV="$setting" run "exp-$name-storm-$side" 1 "${storm[@]}"
     done
 }
@@ -129,6 +136,9 @@ for experiment in "${EXPERIMENTS[@]}"; do
     datas)
         runtime_pair datas DOTNET_GCDynamicAdaptationMode 1 0 "${DATAS_SIDES:-a b}"
         ;;
+    inline)
+        runtime_pair inline DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS 0 1 "${INLINE_SIDES:-a b}"
+        ;;
     prepare)
         prepare() { echo "ConnectionStrings__Postgres=$ConnectionStrings__Postgres;MaxAutoPrepare=$([ "$1" = a ] && echo 0 || echo 64)"; }
         for run_name in a b b-2 a-2; do # A, B, B, A: drift over the four runs favours neither side
@@ -168,7 +178,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         git worktree remove --force "$base"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas prepare gen0 warmup code)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup code)"
         exit 2
         ;;
     esac

@@ -2,7 +2,7 @@
 # Runs the benchmark figures of docs/BENCHMARKS.md on this machine and writes their reports and plots
 # (bench-<figure>.json / .txt / -*.png) into OUT (default docs/images).
 #
-#   scripts/bench.sh [FIGURE...]      FIGURE: main steady chat80 flag80 headroom rooms history orleans scale memory
+#   scripts/bench.sh [FIGURE...]      FIGURE: main steady chat80 flag80 headroom storm rooms history orleans scale memory
 #                                     (default: all)
 #
 # Each figure gets a fresh cluster (Release builds: PostgreSQL from scripts/pg-start.sh, silo processes, a gateway
@@ -17,7 +17,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 SCALE="${BENCH_SCALE:-1}"
 FIGURES=("$@")
-[ ${#FIGURES[@]} -eq 0 ] && FIGURES=(main steady chat80 flag80 headroom rooms history orleans scale memory)
+[ ${#FIGURES[@]} -eq 0 ] && FIGURES=(main steady chat80 flag80 headroom storm rooms history orleans scale memory)
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 
@@ -80,8 +80,15 @@ for figure in "${FIGURES[@]}"; do
         tool main --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
             --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
             --flag-rate 50 --boot-rate 2 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5 \
-            --storm-cases 1000 --storm-agents 50
+            --storm-cases 1000 --storm-warmup 500 --storm-agents 50
         counters_summary
+        bench_cluster_down
+        ;;
+    storm)
+        # The claim storm alone, long enough for a steady p99: 4000 open cases, 50 agents claiming and deciding flat
+        # out after 500 cases of warm-up (their grains active, their connections open).
+        bench_cluster_up 1 "$WORK/storm"
+        tool storm --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 4000 --storm-warmup 500 --storm-agents 50
         bench_cluster_down
         ;;
     steady)
@@ -143,7 +150,7 @@ for figure in "${FIGURES[@]}"; do
         bench_cluster_down
         ;;
     *)
-        bench_log "unknown figure '$figure' (main steady chat80 flag80 headroom rooms history orleans scale memory)"
+        bench_log "unknown figure '$figure' (main steady chat80 flag80 headroom storm rooms history orleans scale memory)"
         exit 2
         ;;
     esac

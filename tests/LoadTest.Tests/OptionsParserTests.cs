@@ -32,6 +32,13 @@ public sealed class OptionsParserTests
     }
 
     [Fact]
+    public void The_storm_warms_up_only_when_asked()
+    {
+        Assert.Equal(0, OptionsParser.Parse(["--storm-cases", "1000"], _ => null).StormWarmupCases);
+        Assert.Equal(500, OptionsParser.Parse(["--storm-cases", "1000", "--storm-warmup", "500"], _ => null).StormWarmupCases);
+    }
+
+    [Fact]
     public void The_schedule_depends_only_on_the_seed()
     {
         Assert.Equal(Hash.Of(7, 1, 12345), Hash.Of(7, 1, 12345));

@@ -39,6 +39,7 @@ public sealed class ShortLoadRunTests(ITestOutputHelper output) : IDisposable
             "--appeal-share", "1",
             "--storm-cases", "30",
             "--storm-agents", "5",
+            "--storm-warmup", "10",
             "--max-run", "90",
         ], _ => null);
         using var log = new StringWriter();
@@ -52,6 +53,11 @@ public sealed class ShortLoadRunTests(ITestOutputHelper output) : IDisposable
         Assert.True(verification.FlagsChecked >= 50, $"only {verification.FlagsChecked} flags were acknowledged");
         Assert.Equal(0, verification.DoubleClaims);
         Assert.Equal(0, verification.CasesDecidedTwice);
+
+        // The storm's agents decide its 10 extra cases unmeasured (a few more if rounds were under way), so the
+        // measured storm is the 30 asked for, less at most one round per agent.
+        var stormDecided = report.Phase("claim-storm")!.Op("decide")!.Ok;
+        Assert.InRange(stormDecided, 30 - 5, 30);
 
         var mixed = report.Phase("mixed")!;
         Assert.True(mixed.Op("decide")!.Ok > 0, "agents decided nothing");

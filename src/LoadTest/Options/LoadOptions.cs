@@ -114,6 +114,14 @@ public sealed record LoadOptions
 
     public int StormAgents { get; init; } = 50;
 
+    /// <summary>
+    /// Cases the storm's agents claim and decide before it is measured (opened on top of <see cref="StormCases"/>;
+    /// rounds under way when the warm-up has its cases finish unmeasured too, at most one per agent):
+    /// the first claims of fifty freshly signed-in agents activate their grains and open connections, and would
+    /// otherwise set the storm's p99.
+    /// </summary>
+    public int StormWarmupCases { get; init; }
+
     /// <summary>Rooms activated for the memory phase (orleans target); 0 skips it.</summary>
     public int MemoryRooms { get; init; }
 

@@ -35,6 +35,7 @@ public static class OptionsParser
           --flag-rate R --boot-rate R --agents N --seniors N --think-ms N --appeal-share F
           --flags-per-reporter N      stay under the gateway's reporter limit (default 25 < 30)
           --storm-cases N --storm-agents N    claim storm: N open cases, agents claim and decide flat out
+          --storm-warmup N            N more cases, which the storm's agents claim and decide unmeasured first
           --memory-rooms N --memory-messages N   memory phase (orleans target)
           --verify true|false         verify that nothing acknowledged was lost (default true)
           --retained-per-room N       the target keeps only each room's newest N messages (the no-database mode:
@@ -114,6 +115,7 @@ public static class OptionsParser
         "flags-per-reporter" => o with { FlagsPerReporter = Int(v) },
         "storm-cases" => o with { StormCases = Int(v) },
         "storm-agents" => o with { StormAgents = Int(v) },
+        "storm-warmup" => o with { StormWarmupCases = Int(v) },
         "memory-rooms" => o with { MemoryRooms = Int(v) },
         "memory-messages" => o with { MemoryMessages = Int(v) },
         "verify" => o with { Verify = bool.Parse(v) },

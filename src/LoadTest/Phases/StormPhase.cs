@@ -11,7 +11,9 @@ namespace OrleansSafety.LoadTest.Phases;
 /// <summary>
 /// Claim storm: N cases are opened (one flag each on N distinct profiles), then many agents claim and decide with
 /// no pause at all until every case is decided. Measures claim-next latency under contention for the same queue
-/// heads; every grant goes to the ledger, which counts a case granted to two agents as a double claim.
+/// heads; every grant goes to the ledger, which counts a case granted to two agents as a double claim. With a
+/// warm-up, the agents first decide at least that many more cases unmeasured, then wait between rounds — never
+/// holding a case, which a claim cut off mid-request could leave held until its lease lapses — for the measurement.
 /// </summary>
 public static class StormPhase
 {
@@ -24,7 +26,8 @@ public static class StormPhase
         var started = Stopwatch.GetTimestamp();
         var fill = new PhaseMetrics("storm-fill");
         var filed = fill.Op("flag");
-        await LoadDriver.RunCountAsync(o.StormCases, Math.Min(o.Concurrency, 64), fill, filed, async (i, token) =>
+        var total = o.StormCases + o.StormWarmupCases;
+        await LoadDriver.RunCountAsync(total, Math.Min(o.Concurrency, 64), fill, filed, async (i, token) =>
         {
             var h = Hash.Of(o.Seed, RunContext.StormStream, i);
             var owner = people.User(Hash.Pick(h, people.Users));
@@ -43,18 +46,43 @@ public static class StormPhase
             sessions.Add(await SetupPhase.CreateAsync(run, $"{o.RunId}-storm-agent-{i}", "agent", ct));
         }
         var agents = new AgentWorkload(run.Target, run.Ledger, o.Seed, thinkMs: 0, appealShare: 0);
-        return await PhaseRunner.MeasureAsync(run, "claim-storm", "closed-loop", async m =>
+        var warmup = new PhaseMetrics("storm-warmup");
+        var warmed = warmup.Op("decide");
+        var warmupCases = Math.Min(o.StormWarmupCases, filed.Ok);
+        var measuring = new TaskCompletionSource<PhaseMetrics>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Once the warm-up has its cases, agents wait between rounds until the measurement has started.
+        async ValueTask<PhaseMetrics> NextRound(CancellationToken token) =>
+            warmed.Ok >= warmupCases ? await measuring.Task.WaitAsync(token) : warmup;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(MaxStorm);
+        var workers = sessions.Select((s, i) => agents.RunAgentAsync(s, 1000 + i, NextRound, stop.Token)).ToList();
+        try
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            stop.CancelAfter(MaxStorm);
-            var workers = sessions.Select((s, i) => agents.RunAgentAsync(s, 1000 + i, m, stop.Token)).ToList();
-            var decided = m.Op("decide");
-            while (!stop.IsCancellationRequested && decided.Ok < filed.Ok)
+            while (!stop.IsCancellationRequested && warmed.Ok < warmupCases)
             {
-                await Task.Delay(50, CancellationToken.None);
+                await Task.Delay(20, CancellationToken.None);
             }
+            if (warmupCases > 0)
+            {
+                await run.Output.WriteLineAsync($"[claim-storm] warm-up: {warmed.Ok} cases decided, unmeasured");
+            }
+            return await PhaseRunner.MeasureAsync(run, "claim-storm", "closed-loop", async m =>
+            {
+                measuring.SetResult(m);
+                var decided = m.Op("decide");
+                while (!stop.IsCancellationRequested && warmed.Ok + decided.Ok < filed.Ok)
+                {
+                    await Task.Delay(50, CancellationToken.None);
+                }
+                await stop.CancelAsync();
+                await Task.WhenAll(workers);
+            }, concurrency: o.StormAgents);
+        }
+        finally
+        {
             await stop.CancelAsync();
             await Task.WhenAll(workers);
-        }, concurrency: o.StormAgents);
+        }
     }
 }

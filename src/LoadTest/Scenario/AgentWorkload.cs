@@ -15,15 +15,29 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
     /// <summary>How long an agent with nothing to claim waits before asking again.</summary>
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
 
-    public async Task RunAgentAsync(IAgentSession agent, int agentIndex, PhaseMetrics metrics, CancellationToken stop)
+    public Task RunAgentAsync(IAgentSession agent, int agentIndex, PhaseMetrics metrics, CancellationToken stop) =>
+        RunAgentAsync(agent, agentIndex, _ => ValueTask.FromResult(metrics), stop);
+
+    /// <param name="nextRound">Where the next claim-and-decide round is recorded; asked before each round, between
+    /// rounds (no case held), so a warm-up can hold the agents there and hand them over to the measured phase.</param>
+    public async Task RunAgentAsync(IAgentSession agent, int agentIndex, Func<CancellationToken, ValueTask<PhaseMetrics>> nextRound, CancellationToken stop)
     {
         var random = new Random(HashCode.Combine(seed, agentIndex));
-        var claims = metrics.Op("claim");
-        var empty = metrics.Op("claim-empty");
-        var decide = metrics.Op("decide");
-        var appeal = metrics.Op("appeal");
         while (!stop.IsCancellationRequested)
         {
+            PhaseMetrics round;
+            try
+            {
+                round = await nextRound(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var claims = round.Op("claim");
+            var empty = round.Op("claim-empty");
+            var decide = round.Op("decide");
+            var appeal = round.Op("appeal");
             ClaimedCase? claimed;
             var started = Stopwatch.GetTimestamp();
             try
