@@ -112,10 +112,46 @@ public sealed class QueueTests(ModerationCluster cluster)
         Assert.Equal(0, (await cluster.Grains.GetGrain<IWorkQueueGrain>(0).GetOverviewAsync(1)).Open);
     }
 
-    private async Task<string> NewProfileCaseAsync()
+    [Fact]
+    public async Task The_queue_view_lists_open_cases_in_claim_order_then_the_claimed_ones()
+    {
+        var olderSpam = await NewProfileCaseAsync(FlagReason.Spam);
+        ModerationCluster.Advance(TimeSpan.FromMinutes(2));
+        var newerSpam = await NewProfileCaseAsync(FlagReason.Spam);
+        var scam = await NewProfileCaseAsync(FlagReason.Scam);
+        var hate = await NewProfileCaseAsync(FlagReason.Hate);
+        var selfHarm = await NewProfileCaseAsync(FlagReason.SelfHarm);
+        string[] mine = [olderSpam, newerSpam, scam, hate, selfHarm];
+        await _s.DrainAsync(mine);
+        Assert.Equal(selfHarm, (await _s.Agent(await _s.NewAgentAsync()).ClaimNextCaseAsync())!.CaseId);
+        ModerationCluster.Advance(TimeSpan.FromSeconds(30));
+        var queue = cluster.Grains.GetGrain<IWorkQueueGrain>(0);
+
+        // Other tests' cases may still be held (the shared cluster), so this test's are picked out of the view.
+        var all = await queue.GetOverviewAsync(10_000);
+        var top2 = await queue.GetOverviewAsync(2);
+        var countsOnly = await queue.GetOverviewAsync(0);
+
+        Assert.Equal([hate, scam, olderSpam, newerSpam, selfHarm], all.Items.Select(i => i.CaseId).Where(mine.Contains));
+        Assert.Equal(CaseStatus.Claimed, all.Items.Single(i => i.CaseId == selfHarm).Status);
+        Assert.Equal(all.Items.Take(2).Select(i => i.CaseId), top2.Items.Select(i => i.CaseId));
+        Assert.Empty(countsOnly.Items);
+        var open = all.Items.Where(i => i.Status == CaseStatus.Open).ToList();
+        Assert.Equal(all.Items.OrderBy(i => i.Status == CaseStatus.Claimed).Select(i => i.CaseId), all.Items.Select(i => i.CaseId));
+        Assert.Equal(open.OrderByDescending(i => i.Priority).Select(i => i.CaseId), open.Select(i => i.CaseId));
+        Assert.Equal((open.Count, all.Items.Count - open.Count), (countsOnly.Open, countsOnly.Claimed));
+        Assert.Equal((ModerationCluster.Now - open.Min(i => i.CreatedAt)).TotalSeconds, countsOnly.OldestOpenAgeSeconds, precision: 3);
+
+        ModerationCluster.Advance(TimeSpan.FromMinutes(11)); // the claim lapses: the case is open again, and first
+        var lapsed = await queue.GetOverviewAsync(10_000);
+        Assert.Equal([selfHarm, hate, scam, olderSpam, newerSpam], lapsed.Items.Select(i => i.CaseId).Where(mine.Contains));
+        Assert.All(lapsed.Items.Where(i => mine.Contains(i.CaseId)), i => Assert.Equal(CaseStatus.Open, i.Status));
+    }
+
+    private async Task<string> NewProfileCaseAsync(FlagReason reason = FlagReason.Spam)
     {
         var profileOwner = Scenario.NewId("user");
-        await _s.FlagProfileAsync(Scenario.NewId("rep"), profileOwner, FlagReason.Spam);
+        await _s.FlagProfileAsync(Scenario.NewId("rep"), profileOwner, reason);
         return (await _s.User(profileOwner).GetHistoryAsync()).Cases.Single().CaseId;
     }
 

@@ -84,20 +84,31 @@ public sealed class QueuePartitionGrain(
         return Task.FromResult(ClaimAttempt.Won(Present(claimed, now)));
     }
 
+    /// <summary>
+    /// Open cases in claim order, then claimed ones by priority. Read from the claim order the partition keeps
+    /// anyway, so a dashboard's poll costs the <paramref name="top"/> cases it shows (and the few claimed ones), not a
+    /// sort of the whole partition: every agent's dashboard asks every two seconds, and the gateway's queue gauges too.
+    /// </summary>
     public Task<QueueOverview> GetOverviewAsync(int top)
     {
         var now = clock.Now;
-        var claimed = _entries.Values.Count(e => e.IsClaimedAt(now));
-        var open = _entries.Values.Where(e => !e.IsClaimedAt(now)).ToList();
-        var oldest = open.Count == 0 ? 0 : Math.Max(0, (now - open.Min(e => e.Summary.CreatedAt)).TotalSeconds);
-        var items = _entries.Values
-            .Select(e => Present(e, now))
-            .OrderBy(s => s.Status == CaseStatus.Claimed)
-            .ThenByDescending(s => s.Priority)
-            .ThenBy(s => s.CreatedAt)
-            .Take(top)
-            .ToList();
-        return Task.FromResult(new QueueOverview(open.Count, claimed, oldest, items));
+        ReopenLapsed(now); // from here on, a case is claimed exactly when it is not in the open set
+        var oldestCreated = DateTimeOffset.MaxValue;
+        foreach (var head in _open)
+        {
+            oldestCreated = head.CreatedAt < oldestCreated ? head.CreatedAt : oldestCreated;
+        }
+        var oldest = _open.Count == 0 ? 0 : Math.Max(0, (now - oldestCreated).TotalSeconds);
+        var items = _open.Take(top).Select(head => Present(_entries[head.CaseId], now)).ToList();
+        if (items.Count < top)
+        {
+            items.AddRange(_leases
+                .Select(lease => Present(_entries[lease.CaseId], now))
+                .OrderByDescending(s => s.Priority)
+                .ThenBy(s => s.CreatedAt)
+                .Take(top - items.Count));
+        }
+        return Task.FromResult(new QueueOverview(_open.Count, _entries.Count - _open.Count, oldest, items));
     }
 
     public Task<IReadOnlyList<CaseSummary>> GetHeldByAsync(string agentId)
