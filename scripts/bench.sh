@@ -86,9 +86,10 @@ for figure in "${FIGURES[@]}"; do
         ;;
     storm)
         # The claim storm alone, long enough for a steady p99: 4000 open cases, 50 agents claiming and deciding flat
-        # out after 500 cases of warm-up (their grains active, their connections open).
+        # out after 3000 cases of warm-up (5-10 s: their grains active, the runtime's tiered JIT done with the
+        # claim path; after 500 the rate still doubled during the storm).
         bench_cluster_up 1 "$WORK/storm"
-        tool storm --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 4000 --storm-warmup 500 --storm-agents 50
+        tool storm --rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases 4000 --storm-warmup 3000 --storm-agents 50
         bench_cluster_down
         ;;
     steady)
