@@ -115,7 +115,7 @@ public sealed class AgentGrain(
             var answer = await queue.ClaimHeadAsync(AgentId, leaseUntil, attempt < orderedAttempts ? runnerUp : null);
             if (answer.Granted is not { } granted)
             {
-                See(heads, best, answer.Head);
+                RecordHead(heads, best, answer.Head);
                 continue;
             }
             try
@@ -127,7 +127,7 @@ public sealed class AgentGrain(
             catch (ModerationException e) when (e.Error == ModerationError.Conflict)
             {
                 // The index was behind the case (decided, or held elsewhere); the case has corrected it.
-                See(heads, best, await queue.PeekHeadAsync());
+                RecordHead(heads, best, await queue.PeekHeadAsync());
             }
         }
         return null;
@@ -141,12 +141,12 @@ public sealed class AgentGrain(
         var seen = new Dictionary<int, QueueHead>(heads.Length);
         for (var partition = 0; partition < heads.Length; partition++)
         {
-            See(seen, partition, heads[partition]);
+            RecordHead(seen, partition, heads[partition]);
         }
         return seen;
     }
 
-    private static void See(Dictionary<int, QueueHead> heads, int partition, QueueHead? head)
+    private static void RecordHead(Dictionary<int, QueueHead> heads, int partition, QueueHead? head)
     {
         if (head is { } known)
         {
