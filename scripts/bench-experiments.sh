@@ -169,8 +169,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
             silo_dll=""
             [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL"
             if [ "${CODE_LOAD:-chat}" = storm ]; then
-                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 --rooms 100 --users 2000 --warmup 0 --duration 0 \
-                    --storm-cases 4000 --storm-agents 50
+                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 "${storm[@]}" --storm-cases 4000 # the last one counts
             else
                 BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
             fi
