@@ -12,7 +12,7 @@ public static class ModerationSiloExtensions
 
     /// <summary>
     /// Adds the moderation domain to a silo: its options (section "Moderation"), its clock, and the in-memory chat
-    /// journal and audit log unless durable ones were registered already. Grain storage and reminders are the
+    /// journal, audit log, queue index and user records unless durable ones were registered already. Grain storage and reminders are the
     /// host's choice: <see cref="UseInMemoryModerationStorage"/> or the PostgreSQL provider.
     /// </summary>
     public static ISiloBuilder AddModerationGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -24,6 +24,7 @@ public static class ModerationSiloExtensions
         silo.Services.TryAddSingleton<IChatJournal, InMemoryChatJournal>();
         silo.Services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         silo.Services.TryAddSingleton<IQueueIndexStore, InMemoryQueueIndexStore>();
+        silo.Services.TryAddSingleton<IUserRecordStore, InMemoryUserRecordStore>();
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         return silo;
     }

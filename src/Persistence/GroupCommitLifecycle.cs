@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// Flushes the group-committed stores (chat journal, audit log, queue index and, when it is ours, grain state) when
+/// Flushes the group-committed stores (chat journal, audit log, queue index, user records and, when it is ours, grain state) when
 /// the silo stops, at
 /// <see cref="ServiceLifecycleStage.RuntimeStorageServices"/>: stages stop in reverse order, so grains have
 /// deactivated (GrainDeactivation, 19998) before this runs, and the pool is still open. What is queued by then is
@@ -13,6 +13,7 @@ internal sealed class GroupCommitLifecycle(
     PostgresChatJournal journal,
     PostgresAuditLog audit,
     PostgresQueueIndexStore queueIndex,
+    PostgresUserRecordStore userRecords,
     IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -33,6 +34,7 @@ internal sealed class GroupCommitLifecycle(
                     journal.DisposeAsync().AsTask(),
                     audit.DisposeAsync().AsTask(),
                     queueIndex.DisposeAsync().AsTask(),
+                    userRecords.DisposeAsync().AsTask(),
                     grainState?.DisposeAsync().AsTask() ?? Task.CompletedTask).ConfigureAwait(false);
             });
 }

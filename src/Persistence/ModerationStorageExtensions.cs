@@ -28,7 +28,7 @@ public static class ModerationStorageExtensions
 
     /// <summary>
     /// With a connection string: cluster membership, grain storage <see cref="ModerationSiloExtensions.StorageName"/>,
-    /// reminders, the chat journal, the audit log and the queue index all in PostgreSQL, and (unless <c>Storage:MigrateOnStart</c>
+    /// reminders, the chat journal, the audit log, the queue index and the user records all in PostgreSQL, and (unless <c>Storage:MigrateOnStart</c>
     /// is false) the schema migrated before the silo uses it. Without one: the in-memory mode
     /// (<see cref="ModerationSiloExtensions.UseInMemoryModerationStorage"/>); clustering is then the host's choice.
     /// Works before or after <see cref="ModerationSiloExtensions.AddModerationGrains"/>.
@@ -83,6 +83,14 @@ public static class ModerationStorageExtensions
             sp.GetService<ILogger<PostgresQueueIndexStore>>()));
         services.RemoveAll<IQueueIndexStore>();
         services.AddSingleton<IQueueIndexStore>(sp => sp.GetRequiredService<PostgresQueueIndexStore>());
+
+        services.TryAddSingleton(sp => new PostgresUserRecordStore(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<Serializer>(),
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.UserRecords,
+            sp.GetService<ILogger<PostgresUserRecordStore>>()));
+        services.RemoveAll<IUserRecordStore>();
+        services.AddSingleton<IUserRecordStore>(sp => sp.GetRequiredService<PostgresUserRecordStore>());
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GroupCommitLifecycle>();
         return silo;

@@ -22,6 +22,8 @@ public sealed class PostgresStorageOptions
     public GrainStateOptions GrainState { get; set; } = new();
 
     public QueueIndexOptions QueueIndex { get; set; } = new();
+
+    public UserRecordOptions UserRecords { get; set; } = new();
 }
 
 /// <summary>Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal").</summary>
@@ -62,6 +64,19 @@ public sealed class GrainStateOptions : GroupCommitOptions
 public sealed class QueueIndexOptions : GroupCommitOptions
 {
     public QueueIndexOptions()
+    {
+        MaxBatchSize = 500;
+        QueueCapacity = 10_000;
+    }
+}
+
+/// <summary>
+/// Group commit of <see cref="PostgresUserRecordStore"/> (section "Storage:UserRecords"): a decision writes a notice or
+/// an outcome for the accused and for each reporter at once.
+/// </summary>
+public sealed class UserRecordOptions : GroupCommitOptions
+{
+    public UserRecordOptions()
     {
         MaxBatchSize = 500;
         QueueCapacity = 10_000;

@@ -46,6 +46,7 @@ public sealed class WiringTests(PostgresServer server)
         Assert.Contains(silo.Services, IsModerationGrainStorage);
 
         Assert.IsType<PostgresQueueIndexStore>(services.GetRequiredService<IQueueIndexStore>());
+        Assert.IsType<PostgresUserRecordStore>(services.GetRequiredService<IUserRecordStore>());
 
         // Membership and reminders go through the process's one pool.
         var pool = services.GetRequiredService<ModerationDatabase>().DataSource;
@@ -136,9 +137,10 @@ public sealed class WiringTests(PostgresServer server)
 
         new SiloStartupMigration(database, new SchemaMigrator(), Options.Create(
             new PostgresStorageOptions { MigrateOnStart = migrateOnStart })).Participate(lifecycle);
-        using var services = new ServiceCollection().BuildServiceProvider();
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         new GroupCommitLifecycle(new PostgresChatJournal(database.DataSource), new PostgresAuditLog(database.DataSource),
-            new PostgresQueueIndexStore(database.DataSource), services).Participate(lifecycle);
+            new PostgresQueueIndexStore(database.DataSource),
+            new PostgresUserRecordStore(database.DataSource, services.GetRequiredService<Serializer>()), services).Participate(lifecycle);
 
         if (migrateOnStart)
         {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using OrleansSafety.Grains.Audit;
 using OrleansSafety.Grains.Storage;
@@ -6,12 +8,14 @@ namespace OrleansSafety.Grains.Users;
 
 public sealed class UserGrain(
     [PersistentState("user", ModerationSiloExtensions.StorageName)] IPersistentState<UserState> state,
+    IUserRecordStore records,
     IAuditLog audit,
     ModerationClock clock,
     ModerationMetrics metrics,
     IOptions<ModerationOptions> options) : Grain, IUserGrain
 {
-    private const int MaxNotices = 500;
+    /// <summary>How many of the newest notices the notices endpoint shows; older ones stay stored.</summary>
+    private const int NoticesShown = 500;
     private const int MaxCases = 500;
     private const int MaxBoots = 200;
 
@@ -23,12 +27,19 @@ public sealed class UserGrain(
     /// </summary>
     private readonly Dictionary<string, DateTimeOffset> _cachingRooms = new(StringComparer.Ordinal);
 
+    /// <summary>This user's decided reports (flag id → upheld), read from the record store when first needed.</summary>
+    private Task<Dictionary<string, bool>>? _reportOutcomes;
+
     private string UserId => this.GetPrimaryKeyString();
 
     private UserState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.Notices.Count > 0 || S.ReportOutcomes.Count > 0)
+        {
+            await MoveRecordsOutOfStateAsync();
+        }
         foreach (var appeal in S.Appeals.Where(a => !a.Queued && a.Status == AppealStatus.Pending))
         {
             await QueueAppealAsync(appeal);
@@ -37,23 +48,23 @@ public sealed class UserGrain(
 
     public Task<Standing> GetStandingAsync() => Task.FromResult(Standing(clock.Now));
 
-    public Task<IReadOnlyList<Notice>> GetNoticesAsync() =>
-        Task.FromResult<IReadOnlyList<Notice>>(S.Notices.AsEnumerable().Reverse().ToList());
+    public Task<IReadOnlyList<Notice>> GetNoticesAsync() => records.ReadNoticesAsync(UserId, NoticesShown);
 
-    public Task<UserHistory> GetHistoryAsync()
+    public async Task<UserHistory> GetHistoryAsync()
     {
+        var accuracy = await AccuracyAsync();
         var now = clock.Now;
-        return Task.FromResult(new UserHistory(
+        return new UserHistory(
             UserId,
             Standing(now),
             S.Sanctions.Select(View).ToList(),
             S.Cases.AsEnumerable().Reverse().ToList(),
             S.Boots.AsEnumerable().Reverse().ToList(),
             S.Appeals.Select(View).ToList(),
-            Accuracy()));
+            accuracy);
     }
 
-    public Task<ReporterAccuracy> GetReporterAccuracyAsync() => Task.FromResult(Accuracy());
+    public Task<ReporterAccuracy> GetReporterAccuracyAsync() => AccuracyAsync();
 
     public Task<ChatRestriction> GetChatRestrictionAsync(string roomId)
     {
@@ -115,7 +126,10 @@ public sealed class UserGrain(
             DecidedBy = verdict.DecidedBy,
         };
         S.Sanctions.Add(sanction);
-        AddNotice(NoticeKinds.Sanction, SanctionSummary(sanction, verdict.TargetType), verdict.Reason, View(sanction), verdict.AccusedContent);
+        // The notice first: if the state write then fails, the retried decision writes a new sanction and its notice
+        // replaces this one (same id); the other order could leave a stored sanction without its notice.
+        await WriteNoticeAsync($"sanction:{verdict.CaseId}", NoticeKinds.Sanction, SanctionSummary(sanction, verdict.TargetType),
+            verdict.Reason, View(sanction), verdict.AccusedContent);
         await state.WriteStateAsync();
         metrics.SanctionApplied(sanction.Kind);
         await PushRestrictionAsync();
@@ -124,20 +138,18 @@ public sealed class UserGrain(
 
     public async Task RecordReportOutcomeAsync(string flagId, bool upheld)
     {
-        var known = S.ReportOutcomes.TryGetValue(flagId, out var earlier);
+        var outcomes = await ReportOutcomesAsync();
+        var known = outcomes.TryGetValue(flagId, out var earlier);
         if (known && earlier == upheld)
         {
             return;
         }
-        S.ReportOutcomes[flagId] = upheld;
-        if (!known)
-        {
-            // Reporters learn the outcome, never the sanction (SPEC §2, notices).
-            AddNotice(NoticeKinds.ReportOutcome, upheld
-                ? "Thank you for your report. We reviewed it and took action under our Terms of Service."
-                : "Thank you for your report. We reviewed it and found no violation of our Terms of Service.");
-        }
-        await state.WriteStateAsync();
+        // Reporters learn the outcome, never the sanction (SPEC §2, notices); a corrected outcome sends no second notice.
+        var notice = known ? null : NewNotice($"report:{flagId}", NoticeKinds.ReportOutcome, upheld
+            ? "Thank you for your report. We reviewed it and took action under our Terms of Service."
+            : "Thank you for your report. We reviewed it and found no violation of our Terms of Service.");
+        await records.WriteAsync(UserId, notice, new ReportOutcome(flagId, upheld));
+        outcomes[flagId] = upheld;
     }
 
     public async Task RecordBootAsync(BootView boot)
@@ -151,7 +163,7 @@ public sealed class UserGrain(
         {
             S.Boots.Add(boot);
             TrimFront(S.Boots, MaxBoots);
-            AddNotice(NoticeKinds.Boot, $"You were removed from room '{boot.RoomId}' until {boot.Until:u}.");
+            await WriteNoticeAsync($"boot:{boot.BootId}", NoticeKinds.Boot, $"You were removed from room '{boot.RoomId}' until {boot.Until:u}.");
         }
         await state.WriteStateAsync();
     }
@@ -243,7 +255,7 @@ public sealed class UserGrain(
                 strike.Removed = true;
             }
         }
-        AddNotice(NoticeKinds.AppealDecision,
+        await WriteNoticeAsync($"appeal:{appeal.AppealId}", NoticeKinds.AppealDecision,
             decision.Outcome == AppealOutcome.Overturned
                 ? $"Your appeal was accepted: the {WireNames.ToWire(sanction.Kind)} has been lifted and its strike removed. {decision.Response}"
                 : $"Your appeal was reviewed and the {WireNames.ToWire(sanction.Kind)} stays in place. {decision.Response}",
@@ -315,8 +327,40 @@ public sealed class UserGrain(
     private int StrikesInWindow(DateTimeOffset now) =>
         S.Strikes.Count(s => !s.Removed && s.At > now - _options.StrikeWindow);
 
-    private ReporterAccuracy Accuracy() =>
-        new(S.ReportOutcomes.Values.Count(v => v), S.ReportOutcomes.Values.Count(v => !v));
+    private async Task<ReporterAccuracy> AccuracyAsync()
+    {
+        var outcomes = await ReportOutcomesAsync();
+        return new(outcomes.Values.Count(v => v), outcomes.Values.Count(v => !v));
+    }
+
+    /// <summary>Read once per activation; read-only calls interleave, so they share the one read.</summary>
+    private Task<Dictionary<string, bool>> ReportOutcomesAsync()
+    {
+        if (_reportOutcomes is { IsFaulted: true } or { IsCanceled: true })
+        {
+            _reportOutcomes = null;
+        }
+        return _reportOutcomes ??= ReadReportOutcomesAsync();
+
+        async Task<Dictionary<string, bool>> ReadReportOutcomesAsync() =>
+            new(await records.ReadReportOutcomesAsync(UserId), StringComparer.Ordinal);
+    }
+
+    /// <summary>Moves the notices and report outcomes of a state row written before they became rows, then forgets them.</summary>
+    private async Task MoveRecordsOutOfStateAsync()
+    {
+        foreach (var notice in S.Notices)
+        {
+            await records.WriteAsync(UserId, notice, outcome: null);
+        }
+        foreach (var (flagId, upheld) in S.ReportOutcomes)
+        {
+            await records.WriteAsync(UserId, notice: null, new ReportOutcome(flagId, upheld));
+        }
+        S.Notices.Clear();
+        S.ReportOutcomes.Clear();
+        await state.WriteStateAsync();
+    }
 
     private SanctionView View(SanctionRecord s) =>
         new(s.SanctionId, s.Kind, s.Reason, s.StartsAt, s.EffectiveEnd, S.Appeals.FirstOrDefault(a => a.SanctionId == s.SanctionId)?.Status,
@@ -339,10 +383,18 @@ public sealed class UserGrain(
         return $"Your {WireNames.ToWire(target).Replace('_', ' ')} was found to break our rules on {WireNames.ToWire(sanction.Reason).Replace('_', ' ')}. {what}{appeal}";
     }
 
-    private void AddNotice(string kind, string summary, FlagReason? reason = null, SanctionView? sanction = null, FlagContent? content = null)
+    private Task WriteNoticeAsync(string about, string kind, string summary, FlagReason? reason = null, SanctionView? sanction = null, FlagContent? content = null) =>
+        records.WriteAsync(UserId, NewNotice(about, kind, summary, reason, sanction, content), outcome: null);
+
+    /// <summary>
+    /// A notice's id follows from what it is about (a case's sanction, a flag's outcome, a boot, an appeal's answer),
+    /// so a retried write replaces the notice instead of adding a second one.
+    /// </summary>
+    private Notice NewNotice(string about, string kind, string summary, FlagReason? reason = null, SanctionView? sanction = null, FlagContent? content = null)
     {
-        S.Notices.Add(new Notice(Identifiers.NewId("notice"), kind, clock.Now, summary, reason, sanction, content));
-        TrimFront(S.Notices, MaxNotices);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(about));
+        var noticeId = $"notice_{Convert.ToHexStringLower(digest.AsSpan(0, 16))}";
+        return new Notice(noticeId, kind, clock.Now, summary, reason, sanction, content);
     }
 
     private static void TrimFront<T>(List<T> list, int max)

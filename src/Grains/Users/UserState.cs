@@ -7,6 +7,7 @@ public sealed class UserState
 
     [Id(1)] public List<StrikeRecord> Strikes { get; set; } = [];
 
+    /// <summary>Only in rows written before notices moved to <see cref="Storage.IUserRecordStore"/>: moved there on activation.</summary>
     [Id(2)] public List<Notice> Notices { get; set; } = [];
 
     [Id(3)] public List<AppealState> Appeals { get; set; } = [];
@@ -15,7 +16,7 @@ public sealed class UserState
 
     [Id(5)] public List<BootView> Boots { get; set; } = [];
 
-    /// <summary>This user's decided reports as a reporter: flag id → upheld. Keyed so corrections replace, not add.</summary>
+    /// <summary>Only in rows written before report outcomes moved to <see cref="Storage.IUserRecordStore"/>: moved there on activation.</summary>
     [Id(6)] public Dictionary<string, bool> ReportOutcomes { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -91,6 +91,7 @@ public sealed class ClusterTests(PostgresServer server, Xunit.Abstractions.ITest
                 Assert.IsType<PostgresChatJournal>(services.GetRequiredService<IChatJournal>());
                 Assert.IsType<PostgresAuditLog>(services.GetRequiredService<IAuditLog>());
                 Assert.IsType<PostgresQueueIndexStore>(services.GetRequiredService<IQueueIndexStore>());
+                Assert.IsType<PostgresUserRecordStore>(services.GetRequiredService<IUserRecordStore>());
                 Assert.IsType<PostgresGrainStorage>(services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ModerationSiloExtensions.StorageName));
             }
             var journal = cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress).GetRequiredService<IChatJournal>();
