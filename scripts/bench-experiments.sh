@@ -33,8 +33,8 @@
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
-#               open cases, 50 agents claiming and deciding flat out, after STORM_WARMUP cases decided unmeasured,
-#               default 3000).
+#               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
+#               decided unmeasured, default 3000).
 # gc, datas and inline take SIDES (GC_SIDES, DATAS_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
 # their claim storms, STORM_CASES sets the storms' size (default 1000).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
@@ -172,7 +172,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
             if [ "${CODE_LOAD:-chat}" = storm ]; then
                 # The last --storm-cases counts; agents first decide STORM_WARMUP cases unmeasured (a cold claim
                 # path costs twice a warm one, docs/BENCHMARKS.md seventh round).
-                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 "${storm[@]}" --storm-cases 4000 \
+                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 "${storm[@]}" --storm-cases "${CODE_STORM_CASES:-4000}" \
                     --storm-warmup "${STORM_WARMUP:-3000}"
             else
                 BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20

@@ -80,7 +80,7 @@ for figure in "${FIGURES[@]}"; do
         tool main --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
             --ceilings "$(secs 10)" --peak "$(secs 20)" --chat-share 0.8 --duration "$(secs 30)" \
             --flag-rate 50 --boot-rate 2 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5 \
-            --storm-cases 1000 --storm-warmup 500 --storm-agents 50
+            --storm-cases 1000 --storm-warmup 3000 --storm-agents 50
         counters_summary
         bench_cluster_down
         ;;

@@ -2,7 +2,8 @@
 -- small row per user it touches instead of rewriting the user's whole history.
 
 -- Notices (statements of reasons and updates), read newest first. The notice is stored with Orleans' serializer,
--- like grain state; its id is derived from what it is about, so a retried write replaces it.
+-- like grain state; its id is derived from what it is about, so a retried write replaces it. No index on created_at:
+-- every decision writes notices, a user reads theirs rarely, and a read sorts one user's rows (the key's prefix).
 CREATE TABLE IF NOT EXISTS user_notices
 (
     user_id    text        NOT NULL,
@@ -11,8 +12,6 @@ CREATE TABLE IF NOT EXISTS user_notices
     notice     bytea       NOT NULL,
     CONSTRAINT user_notices_pkey PRIMARY KEY (user_id, notice_id)
 );
-
-CREATE INDEX IF NOT EXISTS user_notices_newest ON user_notices (user_id, created_at DESC, notice_id DESC);
 
 -- A reporter's decided reports: the track record shown on every case they flag.
 CREATE TABLE IF NOT EXISTS report_outcomes
