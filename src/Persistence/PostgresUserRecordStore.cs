@@ -18,7 +18,7 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
 {
     private const string ReadNoticesSql = """
         SELECT notice FROM user_notices WHERE user_id = @user_id
-        ORDER BY created_at DESC, notice_id DESC LIMIT @limit
+        ORDER BY seq DESC LIMIT @limit
         """;
 
     private const string ReadOutcomesSql = "SELECT flag_id, upheld FROM report_outcomes WHERE reporter_id = @user_id";

@@ -34,26 +34,28 @@ public sealed class UserRecordStoreTests(PostgresServer server) : IAsyncLifetime
             new FlagContent("the accused message", null));
 
     [Fact]
-    public async Task Notices_come_back_whole_newest_first_up_to_the_limit_and_per_user()
+    public async Task Notices_come_back_whole_last_written_first_up_to_the_limit_and_per_user()
     {
-        await _store.WriteAsync("notices-a", Notice("n1", 1), outcome: null);
-        await _store.WriteAsync("notices-a", Notice("n3", 3), outcome: null);
-        await _store.WriteAsync("notices-a", Notice("n2", 2), outcome: null);
+        // A sanction's notice and its appeal's answer can carry the same timestamp: the order written decides.
+        await _store.WriteAsync("notices-a", Notice("n-b", 1), outcome: null);
+        await _store.WriteAsync("notices-a", Notice("n-c", 2), outcome: null);
+        await _store.WriteAsync("notices-a", Notice("n-a", 2), outcome: null);
         await _store.WriteAsync("notices-b", Notice("n9", 9), outcome: null);
 
-        Assert.Equal([Notice("n3", 3), Notice("n2", 2), Notice("n1", 1)], await _store.ReadNoticesAsync("notices-a", 10));
-        Assert.Equal(["n3", "n2"], (await _store.ReadNoticesAsync("notices-a", 2)).Select(n => n.NoticeId));
+        Assert.Equal([Notice("n-a", 2), Notice("n-c", 2), Notice("n-b", 1)], await _store.ReadNoticesAsync("notices-a", 10));
+        Assert.Equal(["n-a", "n-c"], (await _store.ReadNoticesAsync("notices-a", 2)).Select(n => n.NoticeId));
         Assert.Equal("n9", Assert.Single(await _store.ReadNoticesAsync("notices-b", 10)).NoticeId);
         Assert.Empty(await _store.ReadNoticesAsync("notices-nobody", 10));
     }
 
     [Fact]
-    public async Task A_notice_written_again_replaces_the_first_instead_of_adding_a_second()
+    public async Task A_notice_written_again_replaces_the_first_in_its_place_instead_of_adding_a_second()
     {
         await _store.WriteAsync("retry-user", Notice("same", 1, "first try"), outcome: null);
-        await _store.WriteAsync("retry-user", Notice("same", 2, "retried"), outcome: null);
+        await _store.WriteAsync("retry-user", Notice("later", 2), outcome: null);
+        await _store.WriteAsync("retry-user", Notice("same", 3, "retried"), outcome: null);
 
-        Assert.Equal(Notice("same", 2, "retried"), Assert.Single(await _store.ReadNoticesAsync("retry-user", 10)));
+        Assert.Equal([Notice("later", 2), Notice("same", 3, "retried")], await _store.ReadNoticesAsync("retry-user", 10));
     }
 
     [Fact]

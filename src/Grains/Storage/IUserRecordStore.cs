@@ -7,7 +7,10 @@ namespace OrleansSafety.Grains.Storage;
 /// </summary>
 public interface IUserRecordStore
 {
-    /// <summary>The user's notices, newest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The user's notices, the last written first (two may share a timestamp), at most <paramref name="limit"/>. A
+    /// notice written again keeps its place.
+    /// </summary>
     Task<IReadOnlyList<Notice>> ReadNoticesAsync(string userId, int limit);
 
     /// <summary>The user's decided reports as a reporter: flag id → upheld.</summary>

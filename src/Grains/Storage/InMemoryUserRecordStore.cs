@@ -12,9 +12,7 @@ public sealed class InMemoryUserRecordStore : IUserRecordStore
         var records = Records(userId);
         lock (records)
         {
-            return Task.FromResult<IReadOnlyList<Notice>>(records.Notices.Values
-                .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.NoticeId, StringComparer.Ordinal)
-                .Take(limit).ToList());
+            return Task.FromResult<IReadOnlyList<Notice>>(records.Notices.AsEnumerable().Reverse().Take(limit).ToList());
         }
     }
 
@@ -34,7 +32,7 @@ public sealed class InMemoryUserRecordStore : IUserRecordStore
         {
             if (notice is not null)
             {
-                records.Notices[notice.NoticeId] = notice;
+                records.WriteNotice(notice);
             }
             if (outcome is { } decided)
             {
@@ -48,7 +46,21 @@ public sealed class InMemoryUserRecordStore : IUserRecordStore
 
     private sealed class UserRecords
     {
-        public Dictionary<string, Notice> Notices { get; } = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _noticePositions = new(StringComparer.Ordinal);
+
+        /// <summary>In the order they were first written.</summary>
+        public List<Notice> Notices { get; } = [];
+
+        public void WriteNotice(Notice notice)
+        {
+            if (_noticePositions.TryGetValue(notice.NoticeId, out var position))
+            {
+                Notices[position] = notice;
+                return;
+            }
+            _noticePositions[notice.NoticeId] = Notices.Count;
+            Notices.Add(notice);
+        }
 
         public Dictionary<string, bool> Outcomes { get; } = new(StringComparer.Ordinal);
     }
