@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace OrleansSafety.Persistence;
 
@@ -47,6 +48,10 @@ public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
         _committer.Dispose();
     }
+
+    /// <summary>A column of a batch as an array parameter, for <c>unnest</c>.</summary>
+    private protected static NpgsqlParameter<TValue[]> Array<TValue>(string name, NpgsqlDbType elementType, IEnumerable<TValue> values) =>
+        new(name, NpgsqlDbType.Array | elementType) { TypedValue = values.ToArray() };
 
     /// <summary>Queues the write; completes once it is committed, fails if it could not be.</summary>
     private protected ValueTask EnqueueAsync(T item) => _committer.AppendAsync(item);

@@ -121,9 +121,6 @@ public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueI
         return command;
     }
 
-    private static NpgsqlParameter<TValue[]> Array<TValue>(string name, NpgsqlDbType elementType, IEnumerable<TValue> values) =>
-        new(name, NpgsqlDbType.Array | elementType) { TypedValue = values.ToArray() };
-
     private static TEnum Parse<TEnum>(string wire) where TEnum : struct, Enum =>
         WireNames.TryParse<TEnum>(wire, out var value) ? value : throw new InvalidDataException($"Unknown {typeof(TEnum).Name} '{wire}' in queue_entries.");
 

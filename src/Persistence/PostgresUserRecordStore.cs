@@ -128,9 +128,6 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
         return NoneRefused;
     }
 
-    private static NpgsqlParameter<TValue[]> Array<TValue>(string name, NpgsqlDbType elementType, IEnumerable<TValue> values) =>
-        new(name, NpgsqlDbType.Array | elementType) { TypedValue = values.ToArray() };
-
     /// <summary>One queued write: a notice (with its serialized bytes), an outcome, or both.</summary>
     public sealed record UserRecordWrite(string UserId, Notice? Notice, byte[]? SerializedNotice, ReportOutcome? Outcome);
 }
