@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// Flushes the group-committed stores (chat journal, audit log, queue index, user records and, when it is ours, grain state) when
-/// the silo stops, at
+/// Flushes the group-committed stores (chat journal, audit log, queue index, user records and, when it is ours, grain
+/// state) and the commit they share (<see cref="SharedGroupCommit"/>, when enabled) when the silo stops, at
 /// <see cref="ServiceLifecycleStage.RuntimeStorageServices"/>: stages stop in reverse order, so grains have
 /// deactivated (GrainDeactivation, 19998) before this runs, and the pool is still open. What is queued by then is
 /// written rather than failed.
@@ -30,7 +30,9 @@ internal sealed class GroupCommitLifecycle(
             async _ =>
             {
                 var grainState = services.GetService<PostgresGrainStorage>();
+                var shared = ModerationStorageExtensions.SharedCommitOf(services);
                 await Task.WhenAll(
+                    shared?.DisposeAsync().AsTask() ?? Task.CompletedTask,
                     journal.DisposeAsync().AsTask(),
                     audit.DisposeAsync().AsTask(),
                     queueIndex.DisposeAsync().AsTask(),

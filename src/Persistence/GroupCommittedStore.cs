@@ -16,19 +16,22 @@ namespace OrleansSafety.Persistence;
 public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
 {
     /// <summary>For batches whose writes all succeed together.</summary>
-    private protected static readonly IReadOnlyDictionary<int, Exception> NoneRefused = new Dictionary<int, Exception>();
+    private protected static readonly IReadOnlyDictionary<int, Exception> NoneRefused = PreparedWrites.NoneRefused;
 
-    private readonly GroupCommitter<T> _committer;
+    private readonly GroupCommitter<T>? _committer;
 
-    private protected GroupCommittedStore(NpgsqlDataSource dataSource, string name, GroupCommitOptions options, ILogger? logger)
+    /// <param name="ownCommitter">False for a store whose writes go to a committer shared with other stores.</param>
+    private protected GroupCommittedStore(NpgsqlDataSource dataSource, string name, GroupCommitOptions options, ILogger? logger, bool ownCommitter = true)
     {
         DataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         // The delegates are only invoked once something is appended, i.e. after the derived constructor has run.
-        _committer = new GroupCommitter<T>(name, options, batch => WriteBatchAsync(batch), BatchFailed, logger ?? NullLogger.Instance);
+        _committer = ownCommitter
+            ? new GroupCommitter<T>(name, options, batch => WriteBatchAsync(batch), BatchFailed, logger ?? NullLogger.Instance)
+            : null;
     }
 
     /// <summary>Statements that stored at least one batch (tests check that group commit groups).</summary>
-    internal long BatchesWritten => _committer.BatchesWritten;
+    internal virtual long BatchesWritten => _committer?.BatchesWritten ?? 0;
 
     private protected NpgsqlDataSource DataSource { get; }
 
@@ -36,7 +39,7 @@ public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
     public ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return _committer.DisposeAsync();
+        return _committer?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -46,7 +49,7 @@ public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         GC.SuppressFinalize(this);
-        _committer.Dispose();
+        _committer?.Dispose();
     }
 
     /// <summary>A column of a batch as an array parameter, for <c>unnest</c>.</summary>
@@ -54,7 +57,8 @@ public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable
         new(name, NpgsqlDbType.Array | elementType) { TypedValue = values.ToArray() };
 
     /// <summary>Queues the write; completes once it is committed, fails if it could not be.</summary>
-    private protected ValueTask EnqueueAsync(T item) => _committer.AppendAsync(item);
+    private protected virtual ValueTask EnqueueAsync(T item) =>
+        _committer?.AppendAsync(item) ?? throw new InvalidOperationException("A store without its own committer must override EnqueueAsync.");
 
     /// <summary>Stores a batch in one round trip (safe to repeat when retries are on) and answers, by index, the writes it refused and why.</summary>
     private protected abstract Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<T> batch);

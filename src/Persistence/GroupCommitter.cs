@@ -41,6 +41,7 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
     private readonly GroupCommitOptions _options;
     private readonly Func<IReadOnlyList<T>, Task<IReadOnlyDictionary<int, Exception>>> _writeBatch;
     private readonly Func<int, Exception, Exception> _batchFailure;
+    private readonly Func<T, bool>? _mayRepeat;
     private readonly ILogger _logger;
     private readonly Channel<Pending> _queue;
     private readonly Task[] _writers;
@@ -54,17 +55,22 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
     /// </param>
     /// <param name="batchFailure">The exception every item of a batch that could not be stored fails with.</param>
     /// <param name="logger">Where retries and failures are reported.</param>
+    /// <param name="mayRepeat">
+    /// Whether an item may be written again after a transient error left its batch's fate unknown (it may have
+    /// committed). Items that may not fail instead of being retried; the others are. Null: every item may.
+    /// </param>
     public GroupCommitter(
         string name,
         GroupCommitOptions options,
         Func<IReadOnlyList<T>, Task<IReadOnlyDictionary<int, Exception>>> writeBatch,
         Func<int, Exception, Exception> batchFailure,
-        ILogger logger)
+        ILogger logger,
+        Func<T, bool>? mayRepeat = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Writers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
-        (_name, _options, _writeBatch, _batchFailure, _logger) = (name, options, writeBatch, batchFailure, logger);
+        (_name, _options, _writeBatch, _batchFailure, _logger, _mayRepeat) = (name, options, writeBatch, batchFailure, logger, mayRepeat);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(options.QueueCapacity, options.MaxBatchSize))
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -177,15 +183,38 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
 
     private async Task<IReadOnlyDictionary<int, Exception>> WriteWithRetriesAsync(List<T> items)
     {
+        // Positions in items of the writes still being tried, and the answers so far.
+        var trying = Enumerable.Range(0, items.Count).ToList();
+        var refused = new Dictionary<int, Exception>();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await _writeBatch(items).ConfigureAwait(false);
+                var answer = await _writeBatch(trying.Count == items.Count ? items : trying.ConvertAll(i => items[i])).ConfigureAwait(false);
+                foreach (var (position, why) in answer)
+                {
+                    refused[trying[position]] = why;
+                }
+                return refused;
             }
             catch (NpgsqlException ex) when (MayTryAgain(ex, attempt))
             {
-                LogRetry(ex, _name, items.Count, attempt);
+                LogRetry(ex, _name, trying.Count, attempt);
+                if (!WasRolledBack(ex) && _mayRepeat is not null)
+                {
+                    // The batch may have committed: writes that must not be repeated fail (their callers learn the
+                    // outcome is unknown and re-read); the rest are tried again.
+                    var unknown = _batchFailure(1, ex);
+                    foreach (var i in trying.Where(i => !_mayRepeat(items[i])))
+                    {
+                        refused[i] = unknown;
+                    }
+                    trying.RemoveAll(i => !_mayRepeat(items[i]));
+                    if (trying.Count == 0)
+                    {
+                        return refused;
+                    }
+                }
                 await Task.Delay(_options.RetryDelay * (1 << (attempt - 1))).ConfigureAwait(false);
             }
         }
@@ -199,9 +228,12 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
     /// or two writers of one silo) that lock overlapping rows in opposite orders deadlock, and the server aborts one.
     /// </summary>
     private bool MayTryAgain(NpgsqlException ex, int attempt) =>
-        ex is PostgresException { SqlState: "40P01" or "40001" }
+        WasRolledBack(ex)
             ? attempt < Math.Max(MaxRolledBackAttempts, _options.MaxAttempts)
             : ex.IsTransient && attempt < _options.MaxAttempts;
+
+    /// <summary>The server rolled the batch back itself (deadlock victim, serialization failure): nothing of it is stored.</summary>
+    private static bool WasRolledBack(NpgsqlException ex) => ex is PostgresException { SqlState: "40P01" or "40001" };
 
     internal const int MaxRolledBackAttempts = 4;
 

@@ -70,17 +70,24 @@ public static class ModerationStorageExtensions
         services.RemoveAll<IChatJournal>();
         services.AddSingleton<IChatJournal>(sp => sp.GetRequiredService<PostgresChatJournal>());
 
+        services.TryAddSingleton(sp => new SharedGroupCommit(
+            sp.GetRequiredService<ModerationDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.SharedCommit,
+            sp.GetService<ILogger<SharedGroupCommit>>()));
+
         services.TryAddSingleton(sp => new PostgresAuditLog(
             sp.GetRequiredService<ModerationDatabase>().DataSource,
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.Audit,
-            sp.GetService<ILogger<PostgresAuditLog>>()));
+            sp.GetService<ILogger<PostgresAuditLog>>(),
+            SharedCommitOf(sp)));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
 
         services.TryAddSingleton(sp => new PostgresQueueIndexStore(
             sp.GetRequiredService<ModerationDatabase>().DataSource,
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.QueueIndex,
-            sp.GetService<ILogger<PostgresQueueIndexStore>>()));
+            sp.GetService<ILogger<PostgresQueueIndexStore>>(),
+            SharedCommitOf(sp)));
         services.RemoveAll<IQueueIndexStore>();
         services.AddSingleton<IQueueIndexStore>(sp => sp.GetRequiredService<PostgresQueueIndexStore>());
 
@@ -88,7 +95,8 @@ public static class ModerationStorageExtensions
             sp.GetRequiredService<ModerationDatabase>().DataSource,
             sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.UserRecords,
-            sp.GetService<ILogger<PostgresUserRecordStore>>()));
+            sp.GetService<ILogger<PostgresUserRecordStore>>(),
+            SharedCommitOf(sp)));
         services.RemoveAll<IUserRecordStore>();
         services.AddSingleton<IUserRecordStore>(sp => sp.GetRequiredService<PostgresUserRecordStore>());
 
@@ -125,9 +133,16 @@ public static class ModerationStorageExtensions
             new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
             sp.GetRequiredService<IActivatorProvider>(),
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.GrainState,
-            sp.GetService<ILogger<PostgresGrainStorage>>()));
+            sp.GetService<ILogger<PostgresGrainStorage>>(),
+            SharedCommitOf(sp)));
         silo.Services.AddGrainStorage(ModerationSiloExtensions.StorageName, (sp, _) => sp.GetRequiredService<PostgresGrainStorage>());
     }
+
+    /// <summary>The committer the moderation stores share, or null when each commits its own batches (Storage:SharedCommit:Enabled).</summary>
+    internal static SharedGroupCommit? SharedCommitOf(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.SharedCommit.Enabled
+            ? services.GetRequiredService<SharedGroupCommit>()
+            : null;
 
     /// <summary>
     /// With a connection string: the client finds gateways in the PostgreSQL membership table. Without one it

@@ -14,7 +14,7 @@ namespace OrleansSafety.Persistence;
 /// carries many operations' rows); <see cref="AppendAsync"/> completes once its row is committed. Rows are
 /// idempotent by entry id, so a retried operation that appends again stores nothing new.
 /// </summary>
-public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLog
+public sealed class PostgresAuditLog : ShareableGroupCommittedStore<AuditEntry>, IAuditLog
 {
     private const string Columns = "entry_id, at, action, actor_id, case_id, user_id, agent_id, room_id, appeal_id, details";
 
@@ -31,8 +31,10 @@ public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLo
     // planner always sees the index it can use (a catch-all "@x IS NULL OR col = @x" can defeat cached plans).
     private static readonly string[] QuerySql = Enumerable.Range(0, 8).Select(BuildQuery).ToArray();
 
-    public PostgresAuditLog(NpgsqlDataSource dataSource, AuditLogOptions? options = null, ILogger<PostgresAuditLog>? logger = null)
-        : base(dataSource, "audit log", options ?? new AuditLogOptions(), logger)
+    /// <param name="shared">Null: batches of its own, with <paramref name="options"/>; else the shared committer's.</param>
+    public PostgresAuditLog(
+        NpgsqlDataSource dataSource, AuditLogOptions? options = null, ILogger<PostgresAuditLog>? logger = null, SharedGroupCommit? shared = null)
+        : base(dataSource, "audit log", options ?? new AuditLogOptions(), logger, shared)
     {
     }
 
@@ -90,7 +92,7 @@ public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLo
     private protected override Exception BatchFailed(int count, Exception error) =>
         new StorageFaultException($"The audit log could not store {count} entries.", error);
 
-    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<AuditEntry> batch)
+    private protected override PreparedWrites Prepare(IReadOnlyList<AuditEntry> batch)
     {
         var count = batch.Count;
         var entryIds = new string[count];
@@ -118,7 +120,7 @@ public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLo
             details[i] = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details);
         }
 
-        await using var command = DataSource.CreateCommand(InsertSql);
+        var command = new NpgsqlBatchCommand(InsertSql);
         var parameters = command.Parameters;
         parameters.Add(TextArray("entry_ids", entryIds));
         parameters.Add(new NpgsqlParameter<DateTime[]>("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = ats });
@@ -130,8 +132,7 @@ public sealed class PostgresAuditLog : GroupCommittedStore<AuditEntry>, IAuditLo
         parameters.Add(TextArray("room_ids", roomIds));
         parameters.Add(TextArray("appeal_ids", appealIds));
         parameters.Add(TextArray("details", details));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return NoneRefused;
+        return new PreparedWrites([command]);
     }
 
     private static NpgsqlParameter<string?[]> TextArray(string name, string?[] values) =>

@@ -25,7 +25,7 @@ namespace OrleansSafety.Persistence;
 /// write in it, and those grains' callers get a storage fault (503) and retry — where the AdoNet provider would fail
 /// only the writes whose own transactions hit the error.
 /// </remarks>
-public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStorage.GrainStateWrite>, IGrainStorage
+public sealed class PostgresGrainStorage : ShareableGroupCommittedStore<PostgresGrainStorage.GrainStateWrite>, IGrainStorage
 {
     private const string ReadSql = """
         SELECT payload, version FROM orleans_storage
@@ -69,8 +69,9 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
         IGrainStorageSerializer serializer,
         IActivatorProvider activators,
         GrainStateOptions? options = null,
-        ILogger<PostgresGrainStorage>? logger = null)
-        : base(dataSource, "grain state", Checked(options ?? new GrainStateOptions(), serviceId, serializer, activators), logger)
+        ILogger<PostgresGrainStorage>? logger = null,
+        SharedGroupCommit? shared = null)
+        : base(dataSource, "grain state", Checked(options ?? new GrainStateOptions(), serviceId, serializer, activators), logger, shared)
     {
         (_serviceId, _serializer, _activators) = (serviceId, serializer, activators);
     }
@@ -125,7 +126,10 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
     private protected override Exception BatchFailed(int count, Exception error) =>
         new StorageFaultException($"Grain state: a batch of {count} write(s) could not be stored.", error);
 
-    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<GrainStateWrite> batch)
+    /// <summary>A batch retried after a commit whose answer was lost would meet its own new versions.</summary>
+    private protected override bool MayRepeatWrites => false;
+
+    private protected override PreparedWrites Prepare(IReadOnlyList<GrainStateWrite> batch)
     {
         var refused = new Dictionary<int, Exception>();
         // Two first writes (no ETag) of one row in a batch (overlapping writes of one activation, or two grain
@@ -151,30 +155,31 @@ public sealed class PostgresGrainStorage : GroupCommittedStore<PostgresGrainStor
         // order, so a batch chosen as a deadlock victim is tried again (GroupCommitter): the server rolled it back.
         sent.Sort((x, y) => GrainStateRowKey.Order.Compare(batch[x].Key, batch[y].Key));
 
-        await using var command = DataSource.CreateCommand(WriteSql);
+        var command = new NpgsqlBatchCommand(WriteSql);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string>("service_id", _serviceId));
-        p.Add(new NpgsqlParameter<int[]>("indexes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. sent] });
-        p.Add(new NpgsqlParameter<string[]>("grain_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. sent.Select(i => batch[i].Key.StateName)] });
-        p.Add(new NpgsqlParameter<long[]>("n0s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. sent.Select(i => batch[i].Key.N0)] });
-        p.Add(new NpgsqlParameter<long[]>("n1s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. sent.Select(i => batch[i].Key.N1)] });
-        p.Add(new NpgsqlParameter<string[]>("extensions", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. sent.Select(i => batch[i].Key.Extension)] });
-        p.Add(new NpgsqlParameter<int?[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. sent.Select(i => batch[i].ExpectedVersion)] });
-        p.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. sent.Select(i => batch[i].Payload)] });
+        p.Add(Array("indexes", NpgsqlDbType.Integer, sent));
+        p.Add(Array("grain_types", NpgsqlDbType.Text, sent.Select(i => batch[i].Key.StateName)));
+        p.Add(Array("n0s", NpgsqlDbType.Bigint, sent.Select(i => batch[i].Key.N0)));
+        p.Add(Array("n1s", NpgsqlDbType.Bigint, sent.Select(i => batch[i].Key.N1)));
+        p.Add(Array("extensions", NpgsqlDbType.Text, sent.Select(i => batch[i].Key.Extension)));
+        p.Add(Array("versions", NpgsqlDbType.Integer, sent.Select(i => batch[i].ExpectedVersion)));
+        p.Add(Array("payloads", NpgsqlDbType.Bytea, sent.Select(i => batch[i].Payload)));
 
-        var applied = new HashSet<int>();
-        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        return new PreparedWrites([command], async reader =>
         {
+            // The statement answers the index of every write that took effect; the others met another version.
+            var applied = new HashSet<int>();
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 applied.Add(reader.GetInt32(0));
             }
-        }
-        foreach (var i in sent.Where(i => !applied.Contains(i)))
-        {
-            refused[i] = Conflict(batch[i]);
-        }
-        return refused;
+            foreach (var i in sent.Where(i => !applied.Contains(i)))
+            {
+                refused[i] = Conflict(batch[i]);
+            }
+            return refused;
+        });
     }
 
     /// <summary>Checks the arguments before the base class starts its writers (they would outlive a failed constructor).</summary>

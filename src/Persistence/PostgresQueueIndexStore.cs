@@ -13,7 +13,7 @@ namespace OrleansSafety.Persistence;
 /// delete statement in one round trip and one transaction, and each write completes once its batch has committed.
 /// Both statements are idempotent, so a batch retried after a transient error changes nothing twice.
 /// </summary>
-public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueIndexStore.QueueIndexWrite>, IQueueIndexStore
+public sealed class PostgresQueueIndexStore : ShareableGroupCommittedStore<PostgresQueueIndexStore.QueueIndexWrite>, IQueueIndexStore
 {
     private const string LoadSql = """
         SELECT case_id, base_priority, created_at, status, claimed_by, lease_until, target_type, accused_user_id,
@@ -34,8 +34,10 @@ public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueI
 
     private const string RemoveSql = "DELETE FROM queue_entries WHERE case_id = ANY(@case_ids)";
 
-    public PostgresQueueIndexStore(NpgsqlDataSource dataSource, QueueIndexOptions? options = null, ILogger<PostgresQueueIndexStore>? logger = null)
-        : base(dataSource, "queue index", options ?? new QueueIndexOptions(), logger)
+    /// <param name="shared">Null: batches of its own, with <paramref name="options"/>; else the shared committer's.</param>
+    public PostgresQueueIndexStore(
+        NpgsqlDataSource dataSource, QueueIndexOptions? options = null, ILogger<PostgresQueueIndexStore>? logger = null, SharedGroupCommit? shared = null)
+        : base(dataSource, "queue index", options ?? new QueueIndexOptions(), logger, shared)
     {
     }
 
@@ -75,7 +77,7 @@ public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueI
     private protected override Exception BatchFailed(int count, Exception error) =>
         new StorageFaultException($"The queue index could not store {count} change(s).", error);
 
-    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<QueueIndexWrite> batch)
+    private protected override PreparedWrites Prepare(IReadOnlyList<QueueIndexWrite> batch)
     {
         // A case's next write waits for its previous one, so a case appears once per batch; if it ever appeared
         // twice, the later write is the one that must stand (and an upsert may touch a row only once per statement).
@@ -87,20 +89,18 @@ public sealed class PostgresQueueIndexStore : GroupCommittedStore<PostgresQueueI
         var upserts = last.Values.Where(w => w.Entry is not null).Select(w => (w.Partition, Entry: w.Entry!)).ToList();
         var removals = last.Values.Where(w => w.Entry is null).Select(w => w.CaseId).ToArray();
 
-        await using var statements = DataSource.CreateBatch();
+        var statements = new List<NpgsqlBatchCommand>(2);
         if (upserts.Count > 0)
         {
-            statements.BatchCommands.Add(UpsertCommand(upserts));
+            statements.Add(UpsertCommand(upserts));
         }
         if (removals.Length > 0)
         {
             var remove = new NpgsqlBatchCommand(RemoveSql);
             remove.Parameters.Add(new NpgsqlParameter<string[]>("case_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = removals });
-            statements.BatchCommands.Add(remove);
+            statements.Add(remove);
         }
-        // One round trip; the statements of a batch run in one implicit transaction.
-        await statements.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return NoneRefused;
+        return new PreparedWrites(statements);
     }
 
     private static NpgsqlBatchCommand UpsertCommand(List<(int Partition, QueueEntry Entry)> upserts)

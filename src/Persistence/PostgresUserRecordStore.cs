@@ -14,7 +14,7 @@ namespace OrleansSafety.Persistence;
 /// Both upserts replace by key, so a batch retried after a transient error changes nothing twice.
 /// Notices are stored with Orleans' serializer, like grain state (their contract is version-tolerant by [Id]).
 /// </summary>
-public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRecordStore.UserRecordWrite>, IUserRecordStore
+public sealed class PostgresUserRecordStore : ShareableGroupCommittedStore<PostgresUserRecordStore.UserRecordWrite>, IUserRecordStore
 {
     private const string ReadNoticesSql = """
         SELECT notice FROM user_notices WHERE user_id = @user_id
@@ -37,8 +37,14 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
 
     private readonly Serializer _serializer;
 
-    public PostgresUserRecordStore(NpgsqlDataSource dataSource, Serializer serializer, UserRecordOptions? options = null, ILogger<PostgresUserRecordStore>? logger = null)
-        : base(dataSource, "user records", options ?? new UserRecordOptions(), logger)
+    /// <param name="shared">Null: batches of its own, with <paramref name="options"/>; else the shared committer's.</param>
+    public PostgresUserRecordStore(
+        NpgsqlDataSource dataSource,
+        Serializer serializer,
+        UserRecordOptions? options = null,
+        ILogger<PostgresUserRecordStore>? logger = null,
+        SharedGroupCommit? shared = null)
+        : base(dataSource, "user records", options ?? new UserRecordOptions(), logger, shared)
     {
         _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
     }
@@ -86,7 +92,7 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
     private protected override Exception BatchFailed(int count, Exception error) =>
         new StorageFaultException($"The user records could not store {count} change(s).", error);
 
-    private protected override async Task<IReadOnlyDictionary<int, Exception>> WriteBatchAsync(IReadOnlyList<UserRecordWrite> batch)
+    private protected override PreparedWrites Prepare(IReadOnlyList<UserRecordWrite> batch)
     {
         // An upsert may touch a row only once per statement; a later write of the same key is the one that stands.
         var notices = new Dictionary<(string User, string Notice), UserRecordWrite>();
@@ -103,7 +109,7 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
             }
         }
 
-        await using var statements = DataSource.CreateBatch();
+        var statements = new List<NpgsqlBatchCommand>(2);
         if (notices.Count > 0)
         {
             var upsert = new NpgsqlBatchCommand(UpsertNoticesSql);
@@ -112,7 +118,7 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
             p.Add(Array("notice_ids", NpgsqlDbType.Text, notices.Keys.Select(k => k.Notice)));
             p.Add(Array("created_ats", NpgsqlDbType.TimestampTz, notices.Values.Select(w => w.Notice!.CreatedAt.UtcDateTime)));
             p.Add(Array("notices", NpgsqlDbType.Bytea, notices.Values.Select(w => w.SerializedNotice!)));
-            statements.BatchCommands.Add(upsert);
+            statements.Add(upsert);
         }
         if (outcomes.Count > 0)
         {
@@ -121,11 +127,9 @@ public sealed class PostgresUserRecordStore : GroupCommittedStore<PostgresUserRe
             p.Add(Array("reporter_ids", NpgsqlDbType.Text, outcomes.Keys.Select(k => k.User)));
             p.Add(Array("flag_ids", NpgsqlDbType.Text, outcomes.Keys.Select(k => k.Flag)));
             p.Add(Array("upheld", NpgsqlDbType.Boolean, outcomes.Values));
-            statements.BatchCommands.Add(upsert);
+            statements.Add(upsert);
         }
-        // One round trip; the statements of a batch run in one implicit transaction.
-        await statements.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return NoneRefused;
+        return new PreparedWrites(statements);
     }
 
     /// <summary>One queued write: a notice (with its serialized bytes), an outcome, or both.</summary>

@@ -99,8 +99,8 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         // Two first writes at once (two activations that both found no row): one is stored, the other refused.
         var fresh = GrainId.Create(ProbeType, $"fresh-{Guid.NewGuid():N}");
         var outcomes = await Task.WhenAll(
-            OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "a" }))),
-            OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "b" }))));
+            RowLocks.OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "a" }))),
+            RowLocks.OutcomeAsync(_storage.WriteStateAsync("probe", fresh, new GrainState<ProbeState>(new ProbeState { Value = "b" }))));
         Assert.Single(outcomes, o => o is null);
         Assert.Single(outcomes, o => o is InconsistentStateException);
 
@@ -149,12 +149,12 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         await LockRowAsync(gateHolder, gate, nowait: false);
         gateState.State!.Value = "g2";
         var gateWrite = _storage.WriteStateAsync("probe", gate, gateState);
-        await WaitUntilAsync(() => BlockedByAsync(gateHolder.ProcessID), "the writer to wait at the gate");
+        await RowLocks.WaitUntilBlockedByAsync(_db, gateHolder.ProcessID, "the writer to wait at the gate");
         (stateA.State!.Value, stateB.State!.Value) = ("a2", "b2");
         var writes = Task.WhenAll(_storage.WriteStateAsync("probe", b, stateB), _storage.WriteStateAsync("probe", a, stateA));
         await gateTransaction.CommitAsync();
         await gateWrite;
-        await WaitUntilAsync(() => BlockedByAsync(rivalPid), "the batch to wait for the rival's lock on b");
+        await RowLocks.WaitUntilBlockedByAsync(_db, rivalPid, "the batch to wait for the rival's lock on b");
         await using (var probe = await _db.DataSource.OpenConnectionAsync())
         {
             var error = await Assert.ThrowsAsync<PostgresException>(() => LockRowAsync(probe, a, nowait: true));
@@ -219,55 +219,13 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         Assert.Equal("3", read.ETag);
     }
 
-    private static async Task LockRowAsync(NpgsqlConnection connection, GrainId grain, bool nowait)
-    {
-        var key = GrainStateRowKey.Of("probe", grain);
-        await using var command = new NpgsqlCommand(
-            "SELECT version FROM orleans_storage WHERE service_id = @service AND grain_type = @type AND grain_id_n0 = @n0 " +
-            "AND grain_id_n1 = @n1 AND grain_id_extension = @extension FOR UPDATE" + (nowait ? " NOWAIT" : ""), connection);
-        command.Parameters.AddWithValue("service", ServiceId);
-        command.Parameters.AddWithValue("type", key.StateName);
-        command.Parameters.AddWithValue("n0", key.N0);
-        command.Parameters.AddWithValue("n1", key.N1);
-        command.Parameters.AddWithValue("extension", key.Extension);
-        Assert.NotNull(await command.ExecuteScalarAsync());
-    }
+    private static Task LockRowAsync(NpgsqlConnection connection, GrainId grain, bool nowait) =>
+        RowLocks.LockGrainRowAsync(connection, ServiceId, "probe", grain, nowait);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Whether some other backend is waiting for a lock the given backend holds.</summary>
-    private Task<bool> BlockedByAsync(int pid) =>
-        _db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE @pid = ANY (pg_blocking_pids(pid)))", ("pid", pid));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var tries = 0; tries < 200; tries++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(25);
-        }
-        Assert.Fail($"Timed out waiting for {what}.");
-    }
-
-    /// <summary>Null if the write was stored, else what it failed with.</summary>
-    private static async Task<Exception?> OutcomeAsync(Task write)
-    {
-        try
-        {
-            await write;
-            return null;
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
     }
 
     private async Task<GrainState<ProbeState>> ReadAsync(GrainId grain)
