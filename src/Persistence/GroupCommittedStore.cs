@@ -6,11 +6,12 @@ using NpgsqlTypes;
 namespace OrleansSafety.Persistence;
 
 /// <summary>
-/// A PostgreSQL store whose writes are group-committed (<see cref="GroupCommitter{T}"/>): the chat journal, the audit
-/// log, the queue index and grain state. The store says how a batch is written and what a failed batch's writes fail
-/// with; queueing, batching, retrying transient errors (as many tries as its options allow), disposal and the batch
-/// count are the same for all of them.
-/// Disposing completes the queue and waits until everything queued is written.
+/// A PostgreSQL store whose writes are group-committed (<see cref="GroupCommitter{T}"/>): the chat journal, and, through
+/// <see cref="ShareableGroupCommittedStore{T}"/>, the audit log, the queue index, grain state and user records. The
+/// store says how a batch is written and what a failed batch's writes fail with; queueing, batching, retrying
+/// transient errors (as many tries as its options allow), disposal and the batch count are the same for all of them.
+/// Disposing completes the queue and waits until everything queued is written (a store whose writes go to a shared
+/// committer has no queue of its own: the committer's owner flushes it).
 /// </summary>
 /// <typeparam name="T">One queued write.</typeparam>
 public abstract class GroupCommittedStore<T> : IAsyncDisposable, IDisposable

@@ -22,6 +22,9 @@ public abstract class ShareableGroupCommittedStore<T> : GroupCommittedStore<T>, 
         _shared = shared;
     }
 
+    /// <summary>The committer this store shares with others; null when it commits its own batches.</summary>
+    internal SharedGroupCommit? SharedCommit => _shared;
+
     /// <summary>Batches that stored at least one write (when shared: batches of any store).</summary>
     internal override long BatchesWritten => _shared?.BatchesWritten ?? base.BatchesWritten;
 

@@ -156,6 +156,29 @@ public sealed class WiringTests(PostgresServer server)
         Assert.True(ServiceLifecycleStage.RuntimeStorageServices < ServiceLifecycleStage.GrainDeactivation);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    public async Task Grain_state_queue_index_audit_and_user_records_share_one_commit_unless_configured_otherwise(string? enabled)
+    {
+        var silo = new FakeSiloBuilder(Configuration(
+            ("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p"),
+            ("Storage:SharedCommit:Enabled", enabled)));
+        silo.UseModerationStorage(silo.Configuration).AddModerationGrains(silo.Configuration);
+        silo.Services.AddSerializer();
+
+        await using var services = silo.Services.BuildServiceProvider();
+        var stores = new (string Name, SharedGroupCommit? Shared)[]
+        {
+            ("grain state", ((PostgresGrainStorage)services.GetRequiredKeyedService<IGrainStorage>(ModerationSiloExtensions.StorageName)).SharedCommit),
+            ("queue index", ((PostgresQueueIndexStore)services.GetRequiredService<IQueueIndexStore>()).SharedCommit),
+            ("audit log", ((PostgresAuditLog)services.GetRequiredService<IAuditLog>()).SharedCommit),
+            ("user records", ((PostgresUserRecordStore)services.GetRequiredService<IUserRecordStore>()).SharedCommit),
+        };
+        var expected = enabled == "false" ? null : services.GetRequiredService<SharedGroupCommit>();
+        Assert.All(stores, store => Assert.Same(expected, store.Shared));
+    }
+
     [Fact]
     public async Task The_health_check_reports_whether_postgres_answers()
     {
