@@ -3,7 +3,7 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas inline prepare gen0 warmup code (default: all but code)
+#                                                   datas inline prepare gen0 warmup linger code (default: all but code)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -29,6 +29,9 @@
 #   warmup      chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): 5 s of warm-up at that rate (A, what
 #               the figures used until the sixth round) vs 20 s (B, what they use now): is the transient at the start
 #               of a fixed-rate phase a warm-up too short? (needs dotnet-counters)
+#   linger      chat at a fixed LINGER_RATE/s (default 8000) with 10 flags/s in 100 rooms (LINGER_SIDES, default a b b-2
+#               a-2): the journal's batch goes out as soon as its first message is queued (A, the default) vs waits
+#               LINGER (B, default 00:00:00.002) for more to join it: fewer, bigger commits below the peak
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
@@ -46,7 +49,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup linger)
 # `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -79,7 +82,7 @@ run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per sec
     if [ -n "$counters" ]; then
         kill -TERM "$counters" 2>/dev/null || true # a background job ignores SIGINT
         wait "$counters" 2>/dev/null || true
-        scripts/gc-vs-latency.py "$WORK/$name.log" "$WORK/$name-counters.csv" mixed >"$OUT/bench-$name-gc.txt"
+        scripts/gc-vs-latency.py "$WORK/$name.log" "$WORK/$name-counters.csv" "${GC_PHASE:-mixed}" "${GC_OP:-chat}" >"$OUT/bench-$name-gc.txt"
         bench_log "$(tail -2 "$OUT/bench-$name-gc.txt" | tr '\n' ' ')"
     fi
     bench_cluster_down
@@ -161,6 +164,13 @@ for experiment in "${EXPERIMENTS[@]}"; do
             SILO_GC=1 run "exp-warmup-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --warmup "$([ "${run_name:0:1}" = a ] && echo 5 || echo 20)"
         done
         ;;
+    linger)
+        for side in ${LINGER_SIDES:-a b b-2 a-2}; do
+            linger=$([ "${side:0:1}" = a ] && echo 00:00:00 || echo "${LINGER:-00:00:00.002}")
+            BENCH_SILO_ENV="Storage__Journal__Linger=$linger" run "exp-linger-$side" 1 "${fixed_chat[@]}" --rooms 100 \
+                --chat-rate "${LINGER_RATE:-8000}" --rate-warmup 20
+        done
+        ;;
     code)
         base="$WORK/base"
         git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose silo is side A}"
@@ -172,8 +182,8 @@ for experiment in "${EXPERIMENTS[@]}"; do
             if [ "${CODE_LOAD:-chat}" = storm ]; then
                 # The last --storm-cases counts; agents first decide STORM_WARMUP cases unmeasured (a cold claim
                 # path costs twice a warm one, docs/BENCHMARKS.md seventh round).
-                BENCH_SILO_DLL="$silo_dll" run "exp-code-storm-$run_name" 1 "${storm[@]}" --storm-cases "${CODE_STORM_CASES:-4000}" \
-                    --storm-warmup "${STORM_WARMUP:-3000}"
+                BENCH_SILO_DLL="$silo_dll" SILO_GC=1 GC_PHASE=claim-storm GC_OP=claim run "exp-code-storm-$run_name" 1 "${storm[@]}" \
+                    --storm-cases "${CODE_STORM_CASES:-4000}" --storm-warmup "${STORM_WARMUP:-3000}"
             else
                 BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
             fi
@@ -181,7 +191,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         git worktree remove --force "$base"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup code)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup linger code)"
         exit 2
         ;;
     esac

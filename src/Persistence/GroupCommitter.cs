@@ -25,6 +25,13 @@ public class GroupCommitOptions
 
     /// <summary>Wait before the second try; doubles for each further one.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a batch waits, once its first item is queued, for others to join it (unless a full batch is already
+    /// queued). Zero: it goes out at once, so a batch is whatever queued while the previous one was in flight. A few
+    /// milliseconds make batches bigger below the peak, where they are smallest and each commit costs most per item.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>
@@ -128,6 +135,10 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
         var batch = new List<Pending>(_options.MaxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_options.Linger > TimeSpan.Zero && reader.CanCount && reader.Count < _options.MaxBatchSize)
+            {
+                await Task.Delay(_options.Linger).ConfigureAwait(false);
+            }
             // Whatever arrived while the previous batch was in flight goes out together.
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
             {

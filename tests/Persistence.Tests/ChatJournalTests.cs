@@ -169,6 +169,20 @@ public sealed class ChatJournalTests(PostgresServer server, ITestOutputHelper ou
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await journal.AppendAsync("room-d", Message(1001, 3)));
     }
 
+    [Fact]
+    public async Task With_a_linger_a_message_waits_for_the_next_and_they_share_a_batch()
+    {
+        // Without a linger the first message would go out alone, at once (a batch is what queued meanwhile).
+        await using var journal = new PostgresChatJournal(_db.DataSource, new ChatJournalOptions { Linger = TimeSpan.FromMilliseconds(300) });
+
+        var first = journal.AppendAsync(RoomId(9002), Message(1, 9002)).AsTask();
+        await Task.Delay(50);
+        await Task.WhenAll(first, journal.AppendAsync(RoomId(9002), Message(2, 9002)).AsTask());
+
+        Assert.Equal(1, journal.BatchesWritten);
+        AssertSeqs(await journal.ReadAsync(RoomId(9002), null, 5), 1, 2);
+    }
+
     private static string RoomId(int room) => $"room-{room}";
 
     // Microsecond times: PostgreSQL keeps microseconds, so these round-trip exactly.

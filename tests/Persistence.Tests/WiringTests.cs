@@ -161,9 +161,10 @@ public sealed class WiringTests(PostgresServer server)
     [InlineData("false")]
     public async Task Grain_state_queue_index_audit_and_user_records_share_one_commit_unless_configured_otherwise(string? enabled)
     {
+        // Null: the setting absent (an explicit null would bind as false).
+        (string, string?)[] settings = enabled is null ? [] : [("Storage:SharedCommit:Enabled", enabled)];
         var silo = new FakeSiloBuilder(Configuration(
-            ("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p"),
-            ("Storage:SharedCommit:Enabled", enabled)));
+            [("ConnectionStrings:Postgres", "Host=127.0.0.1;Database=x;Username=u;Password=p"), .. settings]));
         silo.UseModerationStorage(silo.Configuration).AddModerationGrains(silo.Configuration);
         silo.Services.AddSerializer();
 
