@@ -30,8 +30,9 @@
 #               the figures used until the sixth round) vs 20 s (B, what they use now): is the transient at the start
 #               of a fixed-rate phase a warm-up too short? (needs dotnet-counters)
 #   linger      chat at a fixed LINGER_RATE/s (default 8000) with 10 flags/s in 100 rooms (LINGER_SIDES, default a b b-2
-#               a-2): the journal's batch goes out as soon as its first message is queued (A, the default) vs waits
-#               LINGER (B, default 00:00:00.002) for more to join it: fewer, bigger commits below the peak
+#               a-2): the journal's batch goes out as soon as its first message is queued (A, Linger 0: the
+#               default until the ninth round) vs waits LINGER (B, default 00:00:00.002, the journal's default now)
+#               for more to join it: fewer, bigger commits below the peak
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has

@@ -47,8 +47,18 @@ public sealed class SharedCommitOptions : GroupCommitOptions
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary>Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal").</summary>
-public sealed class ChatJournalOptions : GroupCommitOptions;
+/// <summary>
+/// Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal"). A batch lingers 2 ms for more
+/// messages: below the peak, where batches are smallest, that halves the commits and takes a quarter off
+/// PostgreSQL's CPU per message for ~1.5 ms more at the median (docs/BENCHMARKS.md, the linger A/B).
+/// </summary>
+public sealed class ChatJournalOptions : GroupCommitOptions
+{
+    public ChatJournalOptions()
+    {
+        Linger = TimeSpan.FromMilliseconds(2);
+    }
+}
 
 /// <summary>
 /// Group commit of <see cref="PostgresAuditLog"/> (section "Storage:Audit"). Audit rows come a few per flag, claim
