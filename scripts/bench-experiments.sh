@@ -32,7 +32,8 @@
 #   linger      chat at a fixed LINGER_RATE/s (default 8000) with 10 flags/s in 100 rooms (LINGER_SIDES, default a b b-2
 #               a-2): the journal's batch goes out as soon as its first message is queued (A, Linger 0: the
 #               default until the ninth round) vs waits LINGER (B, default 00:00:00.002, the journal's default now)
-#               for more to join it: fewer, bigger commits below the peak
+#               for more to join it: fewer, bigger commits below the peak. LINGER_LOAD=chat80: each side's
+#               closed-loop chat peak, then 80 % of it, instead of the fixed rate
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
 #               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
@@ -168,8 +169,12 @@ for experiment in "${EXPERIMENTS[@]}"; do
     linger)
         for side in ${LINGER_SIDES:-a b b-2 a-2}; do
             linger=$([ "${side:0:1}" = a ] && echo 00:00:00 || echo "${LINGER:-00:00:00.002}")
-            BENCH_SILO_ENV="Storage__Journal__Linger=$linger" run "exp-linger-$side" 1 "${fixed_chat[@]}" --rooms 100 \
-                --chat-rate "${LINGER_RATE:-8000}" --rate-warmup 20
+            if [ "${LINGER_LOAD:-fixed}" = chat80 ]; then # the closed-loop peak, then 80 % of it
+                BENCH_SILO_ENV="Storage__Journal__Linger=$linger" run "exp-linger-$side" 1 "${chat80[@]}" --rate-warmup 20
+            else
+                BENCH_SILO_ENV="Storage__Journal__Linger=$linger" run "exp-linger-$side" 1 "${fixed_chat[@]}" --rooms 100 \
+                    --chat-rate "${LINGER_RATE:-8000}" --rate-warmup 20
+            fi
         done
         ;;
     code)

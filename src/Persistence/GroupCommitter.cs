@@ -27,11 +27,15 @@ public class GroupCommitOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How long a batch waits, once its first item is queued, for others to join it (unless a full batch is already
-    /// queued). Zero: it goes out at once, so a batch is whatever queued while the previous one was in flight. A few
-    /// milliseconds make batches bigger below the peak, where they are smallest and each commit costs most per item.
+    /// How long a batch may wait, once its first item is queued, for others to join it: a millisecond at a time, for
+    /// as long as items keep arriving (unless a full batch is already queued). Zero: it goes out at once, so a batch
+    /// is whatever queued while the previous one was in flight. A few milliseconds make batches bigger below the peak,
+    /// where they are smallest and each commit costs most per item.
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A lingering batch goes out once this long passes without a new item (and at the latest after <see cref="Linger"/>).</summary>
+    public TimeSpan LingerStep { get; set; } = TimeSpan.FromMilliseconds(1);
 }
 
 /// <summary>
@@ -135,10 +139,7 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
         var batch = new List<Pending>(_options.MaxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (_options.Linger > TimeSpan.Zero && reader.CanCount && reader.Count < _options.MaxBatchSize)
-            {
-                await Task.Delay(_options.Linger).ConfigureAwait(false);
-            }
+            await LingerAsync(reader).ConfigureAwait(false);
             // Whatever arrived while the previous batch was in flight goes out together.
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
             {
@@ -149,6 +150,31 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
                 await WriteBatchAsync(batch).ConfigureAwait(false);
                 batch.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits, a <see cref="GroupCommitOptions.LingerStep"/> at a time and for at most <see cref="GroupCommitOptions.Linger"/>,
+    /// while more items keep arriving. It stops at the first quiet step: when the callers are all waiting for this
+    /// batch (a closed loop), nothing more can come, and lingering would only add its wait to every one of them.
+    /// </summary>
+    private async Task LingerAsync(ChannelReader<Pending> reader)
+    {
+        if (_options.Linger <= TimeSpan.Zero || !reader.CanCount)
+        {
+            return;
+        }
+        var lingered = TimeSpan.Zero;
+        var step = _options.LingerStep > TimeSpan.Zero ? _options.LingerStep : _options.Linger;
+        for (var queued = reader.Count; queued < _options.MaxBatchSize && lingered < _options.Linger; lingered += step)
+        {
+            await Task.Delay(step).ConfigureAwait(false);
+            var now = reader.Count;
+            if (now == queued)
+            {
+                return;
+            }
+            queued = now;
         }
     }
 

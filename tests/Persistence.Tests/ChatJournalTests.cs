@@ -170,17 +170,22 @@ public sealed class ChatJournalTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task With_a_linger_a_message_waits_for_the_next_and_they_share_a_batch()
+    public async Task A_lingering_batch_waits_while_messages_keep_coming_and_goes_once_they_stop()
     {
         // Without a linger the first message would go out alone, at once (a batch is what queued meanwhile).
-        await using var journal = new PostgresChatJournal(_db.DataSource, new ChatJournalOptions { Linger = TimeSpan.FromMilliseconds(300) });
+        var options = new ChatJournalOptions { Linger = TimeSpan.FromSeconds(5), LingerStep = TimeSpan.FromMilliseconds(200) };
+        await using var journal = new PostgresChatJournal(_db.DataSource, options);
+        var clock = Stopwatch.StartNew();
 
-        var first = journal.AppendAsync(RoomId(9002), Message(1, 9002)).AsTask();
-        await Task.Delay(50);
-        await Task.WhenAll(first, journal.AppendAsync(RoomId(9002), Message(2, 9002)).AsTask());
+        // A room of its own: another test counts every room-N row of this database.
+        var first = journal.AppendAsync("lingering-room", Message(1, 9002)).AsTask();
+        await Task.Delay(50); // within the first step: the batch keeps waiting
+        await Task.WhenAll(first, journal.AppendAsync("lingering-room", Message(2, 9002)).AsTask());
 
         Assert.Equal(1, journal.BatchesWritten);
-        AssertSeqs(await journal.ReadAsync(RoomId(9002), null, 5), 1, 2);
+        // Gone after the first quiet step (two steps in all), long before the linger's limit.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(3));
+        AssertSeqs(await journal.ReadAsync("lingering-room", null, 5), 1, 2);
     }
 
     private static string RoomId(int room) => $"room-{room}";
