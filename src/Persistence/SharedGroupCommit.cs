@@ -5,16 +5,6 @@ using OrleansSafety.Grains.Storage;
 
 namespace OrleansSafety.Persistence;
 
-/// <summary>A store whose writes can go out in a batch shared with other stores (<see cref="SharedGroupCommit"/>).</summary>
-internal interface ISharedCommitMember
-{
-    /// <summary>Whether a write may be sent again when a transient error left its batch's fate unknown.</summary>
-    bool MayRepeatWrites { get; }
-
-    /// <summary>The statements that store these writes (all of this store), and how to read their refusals.</summary>
-    PreparedWrites Prepare(IReadOnlyList<object> writes);
-}
-
 /// <summary>
 /// One group commit for several stores (grain state, the queue index, the audit log, user records): their writes
 /// queue up together, and each batch goes out as every store's statements in one round trip and one transaction,
@@ -23,7 +13,7 @@ internal interface ISharedCommitMember
 /// </summary>
 /// <remarks>
 /// Sharing a transaction shares its failures: a write that breaks a constraint fails the batch, which is then written
-/// store by store and write by write so that only the offending write fails (as each store alone does). After a
+/// write by write so that only the offending write fails (as each store alone does). After a
 /// transient error the batch may or may not have committed; writes of stores that must not repeat (grain state: a
 /// repeat would meet its own new version) then fail with a storage fault, and the others, idempotent, are sent again.
 /// A batch the server rolled back (deadlock victim) is sent again whole. The chat journal keeps its own committer:
