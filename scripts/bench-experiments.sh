@@ -31,7 +31,7 @@
 #               of a fixed-rate phase a warm-up too short? (needs dotnet-counters)
 #   linger      chat at a fixed LINGER_RATE/s (default 8000) with 10 flags/s in 100 rooms (LINGER_SIDES, default a b b-2
 #               a-2): the journal's batch goes out as soon as its first message is queued (A, Linger 0: the
-#               default until the ninth round) vs waits LINGER (B, default 00:00:00.002, the journal's default now)
+#               default) vs waits LINGER (B, default 00:00:00.002)
 #               for more to join it: fewer, bigger commits below the peak. LINGER_LOAD=chat80: each side's
 #               closed-loop chat peak, then 80 % of it, instead of the fixed rate
 #   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.

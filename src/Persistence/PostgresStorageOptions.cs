@@ -48,17 +48,11 @@ public sealed class SharedCommitOptions : GroupCommitOptions
 }
 
 /// <summary>
-/// Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal"). A batch lingers 2 ms for more
-/// messages: below the peak, where batches are smallest, that halves the commits and takes a quarter off
-/// PostgreSQL's CPU per message for ~1.5 ms more at the median (docs/BENCHMARKS.md, the linger A/B).
+/// Group commit of <see cref="PostgresChatJournal"/> (section "Storage:Journal"). No linger by default: measured, it
+/// saves PostgreSQL a quarter of its CPU per message at a fixed rate but costs a third of the closed-loop peak on two
+/// cores (docs/BENCHMARKS.md, the linger A/B).
 /// </summary>
-public sealed class ChatJournalOptions : GroupCommitOptions
-{
-    public ChatJournalOptions()
-    {
-        Linger = TimeSpan.FromMilliseconds(2);
-    }
-}
+public sealed class ChatJournalOptions : GroupCommitOptions;
 
 /// <summary>
 /// Group commit of <see cref="PostgresAuditLog"/> (section "Storage:Audit"). Audit rows come a few per flag, claim
