@@ -220,14 +220,19 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
 
     private async Task<IReadOnlyDictionary<int, Exception>> WriteWithRetriesAsync(List<T> items)
     {
-        // Positions in items of the writes still being tried, and the answers so far.
-        var trying = Enumerable.Range(0, items.Count).ToList();
-        var refused = new Dictionary<int, Exception>();
+        // Once a retry has dropped writes that may not be repeated: the positions still being tried, and the answers
+        // so far. Null until then, so a batch that succeeds at once allocates nothing for it.
+        List<int>? trying = null;
+        Dictionary<int, Exception>? refused = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var answer = await _writeBatch(trying.Count == items.Count ? items : trying.ConvertAll(i => items[i])).ConfigureAwait(false);
+                var answer = await _writeBatch(trying is null ? items : trying.ConvertAll(i => items[i])).ConfigureAwait(false);
+                if (trying is null || refused is null)
+                {
+                    return answer;
+                }
                 foreach (var (position, why) in answer)
                 {
                     refused[trying[position]] = why;
@@ -236,11 +241,13 @@ internal sealed partial class GroupCommitter<T> : IAsyncDisposable, IDisposable
             }
             catch (NpgsqlException ex) when (MayTryAgain(ex, attempt))
             {
-                LogRetry(ex, _name, trying.Count, attempt);
+                LogRetry(ex, _name, trying?.Count ?? items.Count, attempt);
                 if (!WasRolledBack(ex) && _mayRepeat is not null)
                 {
                     // The batch may have committed: writes that must not be repeated fail (their callers learn the
                     // outcome is unknown and re-read); the rest are tried again.
+                    trying ??= Enumerable.Range(0, items.Count).ToList();
+                    refused ??= [];
                     var unknown = _batchFailure(1, ex);
                     foreach (var i in trying.Where(i => !_mayRepeat(items[i])))
                     {
