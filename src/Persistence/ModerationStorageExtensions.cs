@@ -130,7 +130,7 @@ public static class ModerationStorageExtensions
         silo.Services.TryAddSingleton(sp => new PostgresGrainStorage(
             sp.GetRequiredService<ModerationDatabase>().DataSource,
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            new ExactSizeGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
             sp.GetRequiredService<IActivatorProvider>(),
             sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.GrainState,
             sp.GetService<ILogger<PostgresGrainStorage>>(),

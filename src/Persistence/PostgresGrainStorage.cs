@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -95,7 +96,7 @@ public sealed class PostgresGrainStorage : ShareableGroupCommittedStore<Postgres
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var payload = AsArray(_serializer.Serialize(grainState.State));
         grainState.ETag = await WriteAsync(GrainStateRowKey.Of(stateName, grainId), grainState.ETag, payload).ConfigureAwait(false);
         grainState.RecordExists = true;
     }
@@ -183,6 +184,12 @@ public sealed class PostgresGrainStorage : ShareableGroupCommittedStore<Postgres
     }
 
     /// <summary>Checks the arguments before the base class starts its writers (they would outlive a failed constructor).</summary>
+    /// <summary>The serialized bytes as an array, without a copy when they already are one whole array.</summary>
+    private static byte[] AsArray(BinaryData data) =>
+        MemoryMarshal.TryGetArray(data.ToMemory(), out var segment) && segment is { Array: { } array, Offset: 0 } && segment.Count == array.Length
+            ? array
+            : data.ToArray();
+
     private static GrainStateOptions Checked(GrainStateOptions options, string serviceId, IGrainStorageSerializer serializer, IActivatorProvider activators)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);

@@ -148,6 +148,39 @@ public sealed class QueueTests(ModerationCluster cluster)
         Assert.All(lapsed.Items.Where(i => mine.Contains(i.CaseId)), i => Assert.Equal(CaseStatus.Open, i.Status));
     }
 
+    [Fact]
+    public async Task A_case_the_queue_board_lost_sight_of_is_still_claimed_and_the_board_sees_it_again()
+    {
+        var caseId = await NewProfileCaseAsync(FlagReason.Scam);
+        await _s.DrainAsync(caseId);
+        var partition = QueuePartitioning.PartitionOf(caseId, ModerationCluster.QueuePartitions);
+        var board = cluster.Grains.GetGrain<IQueueBoardGrain>(GrainKeys.QueueBoard);
+        Assert.Equal(caseId, (await board.GetHeadsAsync()).Partitions[partition]?.Head?.CaseId);
+
+        // A report from a newer activation of the partition saying it is empty: what a lost report looks like.
+        await board.ReportHeadAsync(partition, new PartitionHead(Guid.NewGuid(), 1, null, null));
+        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head is null);
+        // Nothing claimable on the board: the agent asks the partitions before answering "nothing to claim".
+        var agent = await _s.NewAgentAsync();
+        Assert.Equal(caseId, (await _s.Agent(agent).ClaimNextCaseAsync())?.CaseId);
+        await _s.Agent(agent).ReleaseCaseAsync(caseId);
+
+        await board.ReportHeadAsync(partition, new PartitionHead(Guid.NewGuid(), 1, null, null));
+        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head is null);
+        // The board's refresh (every two seconds in these tests) asks the partitions again and mends its view.
+        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head?.CaseId == caseId);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 15 s");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task<string> NewProfileCaseAsync(FlagReason reason = FlagReason.Spam)
     {
         var profileOwner = Scenario.NewId("user");

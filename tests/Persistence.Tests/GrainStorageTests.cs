@@ -32,7 +32,7 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         _storage = new PostgresGrainStorage(
             _db.DataSource,
             ServiceId,
-            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+            new ExactSizeGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
             _services.GetRequiredService<IActivatorProvider>());
     }
 
@@ -175,7 +175,7 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresGrainStorage(
             _db.DataSource,
             ServiceId,
-            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+            new ExactSizeGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
             _services.GetRequiredService<IActivatorProvider>(),
             new GrainStateOptions { MaxAttempts = 3 }));
         Assert.Contains("MaxAttempts must be 1", error.Message, StringComparison.Ordinal);
@@ -217,6 +217,27 @@ public sealed class GrainStorageTests(PostgresServer server) : IAsyncLifetime, I
         read.State!.Value = "after";
         await _storage.WriteStateAsync("probe", grain, read);
         Assert.Equal("3", read.ETag);
+    }
+
+    [Fact]
+    public async Task Rows_written_with_Orleans_own_storage_serializer_read_back_and_the_other_way_round()
+    {
+        var serializer = _services.GetRequiredService<Serializer>();
+        var state = new ProbeState { Value = "same bytes", Writes = 3 };
+        Assert.Equal(new OrleansGrainStorageSerializer(serializer).Serialize(state).ToArray(),
+            new ExactSizeGrainStorageSerializer(serializer).Serialize(state).ToArray());
+
+        await using var orleansFormat = new PostgresGrainStorage(
+            _db.DataSource, ServiceId, new OrleansGrainStorageSerializer(serializer), _services.GetRequiredService<IActivatorProvider>());
+        var older = GrainId.Create(ProbeType, $"older-{Guid.NewGuid():N}");
+        await orleansFormat.WriteStateAsync("probe", older, new GrainState<ProbeState>(state));
+        Assert.Equal(("same bytes", 3), ((await ReadAsync(older)).State!.Value, (await ReadAsync(older)).State!.Writes));
+
+        var newer = GrainId.Create(ProbeType, $"newer-{Guid.NewGuid():N}");
+        await _storage.WriteStateAsync("probe", newer, new GrainState<ProbeState>(state));
+        var readByOrleans = new GrainState<ProbeState>();
+        await orleansFormat.ReadStateAsync("probe", newer, readByOrleans);
+        Assert.Equal(("same bytes", 3, "1"), (readByOrleans.State!.Value, readByOrleans.State!.Writes, readByOrleans.ETag));
     }
 
     private static Task LockRowAsync(NpgsqlConnection connection, GrainId grain, bool nowait) =>

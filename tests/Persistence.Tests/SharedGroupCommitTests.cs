@@ -43,7 +43,7 @@ public sealed class SharedGroupCommitTests(PostgresServer server) : IAsyncLifeti
         _grainState = new PostgresGrainStorage(
             _db.DataSource,
             ServiceId,
-            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+            new ExactSizeGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
             _services.GetRequiredService<IActivatorProvider>(),
             shared: _shared);
         _queueIndex = new PostgresQueueIndexStore(_db.DataSource, shared: _shared);

@@ -18,6 +18,9 @@ public sealed class CaseGrain(
 
     private readonly ModerationOptions _options = options.Value;
 
+    /// <summary>The priority without age, computed from the flags when first asked for (null: not yet, or a flag joined since).</summary>
+    private double? _basePriority;
+
     /// <summary>
     /// The decision's effects are applied but "done" is not yet stored. Storing it is deferred to deactivation: it
     /// would be the third write of the case's state per claim and decision, and the effects are idempotent, so a
@@ -73,6 +76,7 @@ public sealed class CaseGrain(
                 S.Partition = QueuePartitioning.PartitionOf(CaseId, _options.QueuePartitions);
             }
             S.Flags.Add(new CaseFlagRecord(flag.FlagId, flag.ReporterId, AliasFor(flag.ReporterId), flag.Reason, flag.Comment, flag.ReporterAccuracy, flag.FiledAt));
+            _basePriority = null;
             await WriteStateAsync();
             if (opening)
             {
@@ -393,8 +397,9 @@ public sealed class CaseGrain(
     private Task SyncQueueAsync(DateTimeOffset now) =>
         S.Status == CaseStatus.Resolved ? Partition.RemoveAsync(CaseId) : Partition.UpsertAsync(Summary(now), BasePriority());
 
+    /// <summary>Changes only when a flag joins, and is asked on every queue upsert and summary: kept until then.</summary>
     private double BasePriority() =>
-        CasePriority.Base(WorstReason(), S.Flags.GroupBy(f => f.ReporterId).Select(g => g.First().Accuracy.Score));
+        _basePriority ??= CasePriority.Base(WorstReason(), S.Flags.GroupBy(f => f.ReporterId).Select(g => g.First().Accuracy.Score));
 
     private FlagReason WorstReason() => S.Flags.Max(f => f.Reason);
 

@@ -28,6 +28,8 @@ public sealed class QueuePartitionGrain(
     private readonly SortedSet<LeaseKey> _leases = new(LeaseOrder.Instance);
     private readonly Dictionary<string, LeaseKey> _leaseKeys = new(StringComparer.Ordinal);
 
+    private readonly HeadReports _reports = new();
+
     private int Partition => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -37,6 +39,7 @@ public sealed class QueuePartitionGrain(
         {
             Put(entry, now);
         }
+        ReportHead(now);
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval));
         // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks.
         await this.RegisterOrUpdateReminder(SweepReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
@@ -48,7 +51,9 @@ public sealed class QueuePartitionGrain(
     {
         var entry = new QueueEntry(summary, basePriority);
         await store.UpsertAsync(Partition, entry);
-        Put(entry, clock.Now);
+        var now = clock.Now;
+        Put(entry, now);
+        ReportHead(now);
     }
 
     public async Task RemoveAsync(string caseId)
@@ -57,12 +62,19 @@ public sealed class QueuePartitionGrain(
         _entries.Remove(caseId);
         ForgetLease(caseId);
         Unindex(caseId);
+        ReportHead(clock.Now);
     }
 
     public Task<QueueHead?> PeekHeadAsync()
     {
         ReopenLapsed(clock.Now);
-        return Task.FromResult(_open.Count == 0 ? (QueueHead?)null : _open.Min);
+        return Task.FromResult(Head);
+    }
+
+    public Task<PartitionHead> DescribeHeadAsync()
+    {
+        ReopenLapsed(clock.Now);
+        return Task.FromResult(_reports.Describe(Head, NextLapse));
     }
 
     public Task<ClaimAttempt> ClaimHeadAsync(string agentId, DateTimeOffset leaseUntil, QueueHead? mustPrecede)
@@ -81,6 +93,7 @@ public sealed class QueuePartitionGrain(
         var best = _entries[head.CaseId];
         var claimed = best with { Summary = best.Summary with { Status = CaseStatus.Claimed, ClaimedBy = agentId, LeaseUntil = leaseUntil } };
         Put(claimed, now);
+        ReportHead(now);
         return Task.FromResult(ClaimAttempt.Won(Present(claimed, now)));
     }
 
@@ -126,9 +139,23 @@ public sealed class QueuePartitionGrain(
         return Task.CompletedTask;
     }
 
+    private QueueHead? Head => _open.Count == 0 ? null : _open.Min;
+
+    private DateTimeOffset? NextLapse => _leases.Count == 0 ? null : _leases.Min.Until;
+
+    /// <summary>Tells the queue board this partition's head when the board's view of it no longer holds (one-way).</summary>
+    private void ReportHead(DateTimeOffset now)
+    {
+        if (_reports.Due(Head, NextLapse, now) is { } report)
+        {
+            GrainFactory.Get<IQueueBoardGrain>(GrainKeys.QueueBoard).ReportHeadAsync(Partition, report).Ignore();
+        }
+    }
+
     /// <summary>
     /// Puts cases whose lease ran out back in the open set and tells each case, without waiting: the case records
-    /// the lapse and upserts its entry here, and waiting on it from inside this turn would deadlock the two.
+    /// the lapse and upserts its entry here, and waiting on it from inside this turn would deadlock the two. Every
+    /// read and grant starts here, so this is also where the board hears of a head that time has changed.
     /// </summary>
     private void ReopenLapsed(DateTimeOffset now)
     {
@@ -138,6 +165,7 @@ public sealed class QueuePartitionGrain(
             Put(entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } }, now);
             GrainFactory.Get<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
         }
+        ReportHead(now);
     }
 
     /// <summary>Records the entry, its lease (if claimed) and its place in the claim order.</summary>
