@@ -34,7 +34,10 @@ public sealed class AgentGrain(
     /// </summary>
     private readonly Dictionary<string, DateTimeOffset> _heldCases = new(StringComparer.Ordinal);
 
-    private string AgentId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every call, and most of this grain's calls ask for it.
+    private string? _agentId;
+
+    private string AgentId => _agentId ??= this.GetPrimaryKeyString();
 
     private AgentState S => state.State;
 

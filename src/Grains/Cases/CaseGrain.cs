@@ -28,7 +28,10 @@ public sealed class CaseGrain(
     /// </summary>
     private bool _effectsDoneNotStored;
 
-    private string CaseId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every call, and most of this grain's calls ask for it.
+    private string? _caseId;
+
+    private string CaseId => _caseId ??= this.GetPrimaryKeyString();
 
     private CaseState S => state.State;
 

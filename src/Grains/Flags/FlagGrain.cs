@@ -17,7 +17,10 @@ public sealed class FlagGrain(
     [PersistentState("flag", ModerationSiloExtensions.StorageName)] IPersistentState<FlagState> state,
     ModerationClock clock) : Grain, IFlagGrain
 {
-    private string FlagId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every call, and most of this grain's calls ask for it.
+    private string? _flagId;
+
+    private string FlagId => _flagId ??= this.GetPrimaryKeyString();
 
     private bool Recorded => state.State.ReporterId is not null;
 

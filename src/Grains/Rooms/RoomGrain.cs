@@ -21,7 +21,10 @@ public sealed class RoomGrain(
     private readonly Dictionary<string, Task<PostResult>> _postsInFlight = new(StringComparer.Ordinal);
     private long _lastSeq;
 
-    private string RoomId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every call, and most of this grain's calls ask for it.
+    private string? _roomId;
+
+    private string RoomId => _roomId ??= this.GetPrimaryKeyString();
 
     private bool Exists => state.State.OwnerId is not null;
 

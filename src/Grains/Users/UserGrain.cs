@@ -30,7 +30,10 @@ public sealed class UserGrain(
     /// <summary>This user's decided reports (flag id → upheld), read from the record store when first needed.</summary>
     private Task<Dictionary<string, bool>>? _reportOutcomes;
 
-    private string UserId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every call, and most of this grain's calls ask for it.
+    private string? _userId;
+
+    private string UserId => _userId ??= this.GetPrimaryKeyString();
 
     private UserState S => state.State;
 
