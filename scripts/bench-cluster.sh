@@ -12,12 +12,13 @@
 #
 # Variables read by bench_cluster_up: BENCH_SILO_ENV and BENCH_GATEWAY_ENV (extra NAME=value settings, space
 # separated, e.g. "Storage__Journal__Writers=1"); N=0 starts no silo process and co-hosts the silo in the gateway
-# (Orleans:Mode=cohosted on the same PostgreSQL). BENCH_SILO_DLL runs another build of the silo (a code A/B).
+# (Orleans:Mode=cohosted on the same PostgreSQL). BENCH_SILO_DLL and BENCH_GATEWAY_DLL run other builds of the silo
+# and the gateway (a code A/B).
 
 BENCH_PIDS=()
 BENCH_TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
 SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll" # the default of BENCH_SILO_DLL
-GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll"
+GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll" # the default of BENCH_GATEWAY_DLL
 
 bench_log() { echo "bench: $*" >&2; }
 
@@ -101,7 +102,7 @@ bench_cluster_up() { # bench_cluster_up SILOS WORKDIR
             "Gateway__RateLimits__PerKeyPerSecond=10000000" \
             "Gateway__RateLimits__LoginsPerMinute=100000" \
             ${BENCH_GATEWAY_ENV:-} \
-            dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$port" >"$dir/gateway.log" 2>&1 &
+            dotnet "${BENCH_GATEWAY_DLL:-$GATEWAY_DLL}" --urls "http://127.0.0.1:$port" >"$dir/gateway.log" 2>&1 &
         BENCH_GATEWAY_PID=$!
         BENCH_PIDS+=("$BENCH_GATEWAY_PID")
         BENCH_URL="http://127.0.0.1:$port"

@@ -34,8 +34,8 @@
 #               default) vs waits LINGER (B, default 00:00:00.002)
 #               for more to join it: fewer, bigger commits below the peak. LINGER_LOAD=chat80: each side's
 #               closed-loop chat peak, then 80 % of it, instead of the fixed rate
-#   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo built from BASE_REF (A, e.g.
-#               BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
+#   code        chat at a fixed 4000/s with 10 flags/s in 100 rooms (a, b, b, a): the silo and the gateway built from
+#               BASE_REF (A, e.g. BASE_REF=HEAD~1) vs the working tree (B), with the silo's GC pauses lined up with chat's per-second p99
 #               (needs dotnet-counters). 100 rooms so that their message windows are full, as in a silo that has
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
@@ -180,18 +180,19 @@ for experiment in "${EXPERIMENTS[@]}"; do
     code)
         base="$WORK/base"
         git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose silo is side A}"
-        bench_log "building the silo of $(git -C "$base" log -1 --format='%h %s') for side A"
+        bench_log "building the silo and the gateway of $(git -C "$base" log -1 --format='%h %s') for side A"
         dotnet build "$base/src/Silo" -c Release --nologo -v quiet >/dev/null
+        dotnet build "$base/src/Gateway" -c Release --nologo -v quiet >/dev/null
         for run_name in ${CODE_RUNS:-a b b-2 a-2}; do # CODE_RUNS="b a a-2 b-2" runs them the other way round
-            silo_dll=""
-            [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL"
+            silo_dll="" gateway_dll=""
+            [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL" gateway_dll="$base/$GATEWAY_DLL"
             if [ "${CODE_LOAD:-chat}" = storm ]; then
                 # The last --storm-cases counts; agents first decide STORM_WARMUP cases unmeasured (a cold claim
                 # path costs twice a warm one, docs/BENCHMARKS.md seventh round).
-                BENCH_SILO_DLL="$silo_dll" SILO_GC=1 GC_PHASE=claim-storm GC_OP=claim run "exp-code-storm-$run_name" 1 "${storm[@]}" \
+                BENCH_SILO_DLL="$silo_dll" BENCH_GATEWAY_DLL="$gateway_dll" SILO_GC=1 GC_PHASE=claim-storm GC_OP=claim run "exp-code-storm-$run_name" 1 "${storm[@]}" \
                     --storm-cases "${CODE_STORM_CASES:-4000}" --storm-warmup "${STORM_WARMUP:-3000}"
             else
-                BENCH_SILO_DLL="$silo_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
+                BENCH_SILO_DLL="$silo_dll" BENCH_GATEWAY_DLL="$gateway_dll" SILO_GC=1 run "exp-code-$run_name" 1 "${fixed_chat[@]}" --rooms 100 --rate-warmup 20
             fi
         done
         git worktree remove --force "$base"

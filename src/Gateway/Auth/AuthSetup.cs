@@ -32,11 +32,11 @@ public static class AuthSetup
             .AddJwtBearer(GatewayAuth.CookieScheme);
 
         services.AddOptions<JwtBearerOptions>(GatewayAuth.BearerScheme)
-            .Configure<IOptions<GatewayOptions>>((o, gateway) => ConfigureJwt(o, gateway.Value.Auth, GatewayAuth.BearerScheme));
+            .Configure<IOptions<GatewayOptions>, TimeProvider>((o, gateway, time) => ConfigureJwt(o, gateway.Value.Auth, GatewayAuth.BearerScheme, time));
         services.AddOptions<JwtBearerOptions>(GatewayAuth.CookieScheme)
-            .Configure<IOptions<GatewayOptions>>((o, gateway) =>
+            .Configure<IOptions<GatewayOptions>, TimeProvider>((o, gateway, time) =>
             {
-                ConfigureJwt(o, gateway.Value.Auth, GatewayAuth.CookieScheme);
+                ConfigureJwt(o, gateway.Value.Auth, GatewayAuth.CookieScheme, time);
                 var cookie = gateway.Value.Auth.CookieName;
                 o.Events = new JwtBearerEvents
                 {
@@ -72,9 +72,11 @@ public static class AuthSetup
         return context.Request.Cookies.ContainsKey(cookie) ? GatewayAuth.CookieScheme : GatewayAuth.BearerScheme;
     }
 
-    private static void ConfigureJwt(JwtBearerOptions options, AuthSettings auth, string scheme)
+    private static void ConfigureJwt(JwtBearerOptions options, AuthSettings auth, string scheme, TimeProvider time)
     {
+        options.TokenHandlers.Clear();
         // Keep "sub" and "role" as they are in the token instead of mapping them to long WS-* claim types.
+        options.TokenHandlers.Add(new CachingJsonWebTokenHandler(time) { MapInboundClaims = false });
         options.MapInboundClaims = false;
         options.TokenValidationParameters = AgentTokens.ValidationParameters(auth, scheme);
     }
