@@ -16,11 +16,19 @@ namespace OrleansSafety.Grains.Storage;
 /// </summary>
 public sealed partial class StorageFaultFilter(ILogger<StorageFaultFilter> logger) : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        // Every grain call passes here. Most reads (queue heads, grants, the board) finish synchronously, and a call
+        // that has already succeeded needs no state machine of its own: only a pending or failed one is awaited.
+        var invoked = context.Invoke();
+        return invoked.IsCompletedSuccessfully ? invoked : InvokeGuardedAsync(invoked, context);
+    }
+
+    private async Task InvokeGuardedAsync(Task invoked, IIncomingGrainCallContext context)
     {
         try
         {
-            await context.Invoke();
+            await invoked;
         }
         catch (Exception error) when (IsStorageFault(error))
         {
