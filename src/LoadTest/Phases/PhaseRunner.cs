@@ -67,6 +67,10 @@ public static class PhaseRunner
             return;
         }
         await run.Output.WriteLineAsync($"[{name}] warming up for {warmup:0.#} s");
-        await body(new PhaseMetrics(name + "-warmup"));
+        var metrics = new PhaseMetrics(name + "-warmup");
+        await using (new ProgressPrinter(metrics, run.Output))
+        {
+            await body(metrics);
+        }
     }
 }
