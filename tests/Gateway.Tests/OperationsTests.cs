@@ -27,9 +27,14 @@ public sealed class OperationsTests(GatewayFactory factory)
         await backend.FlagProfileAsync(Ids.New("reporter"), Ids.New("owner"));
 
         using var anonymous = factory.Anonymous();
-        var response = await anonymous.GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var text = await response.Content.ReadAsStringAsync();
+        // Failed once under a loaded machine without saying which name was missing; an exporter may answer from a
+        // scrape it cached a moment earlier, so a counter first incremented just now is given a few scrapes to appear.
+        var text = await Eventually.Until(async () =>
+        {
+            var response = await anonymous.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        }, scraped => scraped.Contains("orleanssafety_cases_opened", StringComparison.Ordinal));
         Assert.Contains("osafety_gateway_messages_accepted", text, StringComparison.Ordinal);
         Assert.Contains("osafety_gateway_flags_accepted", text, StringComparison.Ordinal);
         Assert.Contains("osafety_gateway_queue_open", text, StringComparison.Ordinal);
