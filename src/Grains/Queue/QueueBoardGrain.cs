@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OrleansSafety.Grains.Queue;
@@ -9,7 +10,7 @@ namespace OrleansSafety.Grains.Queue;
 /// is reentrant: its refresh, which awaits the partitions, never holds up a claim.
 /// </summary>
 [Reentrant]
-public sealed class QueueBoardGrain(IOptions<ModerationOptions> options) : Grain, IQueueBoardGrain
+public sealed partial class QueueBoardGrain(IOptions<ModerationOptions> options, ILogger<QueueBoardGrain> logger) : Grain, IQueueBoardGrain
 {
     private readonly ModerationOptions _options = options.Value;
     private PartitionHead?[] _heads = [];
@@ -32,13 +33,30 @@ public sealed class QueueBoardGrain(IOptions<ModerationOptions> options) : Grain
 
     public Task<QueueBoardView> GetHeadsAsync() => Task.FromResult(_view ??= new QueueBoardView([.. _heads]));
 
+    /// <summary>
+    /// Asks every partition. One that cannot answer (its silo failing, storage down while it activates) keeps its last
+    /// report, or has none, which makes claims ask it directly; either way the next refresh tries it again. A board
+    /// that could not ask anyone still activates, so claims never fail for the board's sake.
+    /// </summary>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var heads = await Task.WhenAll(Enumerable.Range(0, _heads.Length)
-            .Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).DescribeHeadAsync()));
-        for (var partition = 0; partition < heads.Length; partition++)
+        var asked = Enumerable.Range(0, _heads.Length)
+            .Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).DescribeHeadAsync())
+            .ToArray();
+        try
         {
-            Apply(partition, heads[partition]);
+            await Task.WhenAll(asked);
+        }
+        catch (Exception error)
+        {
+            LogRefreshIncomplete(logger, asked.Count(a => !a.IsCompletedSuccessfully), error.GetType().Name);
+        }
+        for (var partition = 0; partition < asked.Length; partition++)
+        {
+            if (asked[partition].IsCompletedSuccessfully)
+            {
+                Apply(partition, await asked[partition]);
+            }
         }
     }
 
@@ -50,4 +68,7 @@ public sealed class QueueBoardGrain(IOptions<ModerationOptions> options) : Grain
             _view = null; // the next read takes a new snapshot; readers keep theirs (the view is immutable)
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue board could not ask {Partitions} partition(s) for their heads ({Error}); claims ask them directly until it can")]
+    private static partial void LogRefreshIncomplete(ILogger logger, int partitions, string error);
 }
