@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using OrleansSafety.Grains.Queue;
 
 namespace OrleansSafety.Grains.Tests;
@@ -169,6 +171,20 @@ public sealed class QueueTests(ModerationCluster cluster)
         await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head is null);
         // The board's refresh (every two seconds in these tests) asks the partitions again and mends its view.
         await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head?.CaseId == caseId);
+    }
+
+    [Fact]
+    public async Task Every_partition_registers_its_lease_sweep_reminder_once_it_is_active()
+    {
+        var primary = Assert.IsType<InProcessSiloHandle>(cluster.Cluster.Primary);
+        var reminders = primary.SiloHost.Services.GetRequiredService<IReminderTable>();
+        foreach (var partition in Enumerable.Range(0, ModerationCluster.QueuePartitions))
+        {
+            var grain = cluster.Grains.GetGrain<IQueuePartitionGrain>(partition);
+            await grain.PeekHeadAsync();
+            await WaitForAsync(async () =>
+                (await reminders.ReadRows(grain.GetGrainId())).Reminders.Any(r => r.ReminderName == "lease-sweep"));
+        }
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)

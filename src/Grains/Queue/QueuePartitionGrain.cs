@@ -18,6 +18,8 @@ public sealed class QueuePartitionGrain(
 {
     private const string SweepReminder = "lease-sweep";
 
+    private static readonly TimeSpan ReminderRetryInterval = TimeSpan.FromSeconds(30);
+
     private readonly ModerationOptions _options = options.Value;
     private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<QueueHead> _open = [];
@@ -30,6 +32,8 @@ public sealed class QueuePartitionGrain(
 
     private readonly HeadReports _reports = new();
 
+    private IGrainTimer? _reminderRegistration;
+
     private int Partition => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -41,8 +45,18 @@ public sealed class QueuePartitionGrain(
         }
         ReportHead(now);
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval));
-        // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks.
+        // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks. It is
+        // registered after activation, not during it: every claim and flag needs the partition, and an activation
+        // that waited on the reminder service (just started on a new silo, or delivering this very reminder's tick)
+        // hung a rolling restart's partitions for minutes in a chaos run. Until it succeeds it is tried again.
+        _reminderRegistration = this.RegisterGrainTimer(EnsureSweepReminderAsync,
+            new GrainTimerCreationOptions(TimeSpan.Zero, ReminderRetryInterval) { Interleave = true });
+    }
+
+    private async Task EnsureSweepReminderAsync(CancellationToken cancellationToken)
+    {
         await this.RegisterOrUpdateReminder(SweepReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
+        _reminderRegistration?.Dispose();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => SweepAsync(CancellationToken.None);
