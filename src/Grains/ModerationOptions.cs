@@ -26,13 +26,6 @@ public sealed class ModerationOptions
 
     public int QueuePartitions { get; set; } = 8;
 
-    /// <summary>
-    /// How often the queue board asks every partition for its head again, besides their reports of each change: the
-    /// longest a lost report can keep a partition's new head out of claims' view (claims stay correct meanwhile; they
-    /// may come out of order).
-    /// </summary>
-    public TimeSpan QueueBoardRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>How often each queue partition looks for lapsed leases.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

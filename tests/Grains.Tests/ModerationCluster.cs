@@ -43,7 +43,6 @@ public sealed class ModerationCluster : IAsyncLifetime
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Moderation:QueuePartitions"] = QueuePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Moderation:QueueBoardRefreshInterval"] = "00:00:02",
             }).Build();
             silo.Services.AddSingleton(new ModerationClock(Time));
             silo.AddModerationGrains(configuration).UseInMemoryModerationStorage();

@@ -151,29 +151,6 @@ public sealed class QueueTests(ModerationCluster cluster)
     }
 
     [Fact]
-    public async Task A_case_the_queue_board_lost_sight_of_is_still_claimed_and_the_board_sees_it_again()
-    {
-        var caseId = await NewProfileCaseAsync(FlagReason.Scam);
-        await _s.DrainAsync(caseId);
-        var partition = QueuePartitioning.PartitionOf(caseId, ModerationCluster.QueuePartitions);
-        var board = cluster.Grains.GetGrain<IQueueBoardGrain>(GrainKeys.QueueBoard);
-        Assert.Equal(caseId, (await board.GetHeadsAsync()).Partitions[partition]?.Head?.CaseId);
-
-        // A report from a newer activation of the partition saying it is empty: what a lost report looks like.
-        await board.ReportHeadAsync(partition, new PartitionHead(Guid.NewGuid(), 1, null, null));
-        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head is null);
-        // Nothing claimable on the board: the agent asks the partitions before answering "nothing to claim".
-        var agent = await _s.NewAgentAsync();
-        Assert.Equal(caseId, (await _s.Agent(agent).ClaimNextCaseAsync())?.CaseId);
-        await _s.Agent(agent).ReleaseCaseAsync(caseId);
-
-        await board.ReportHeadAsync(partition, new PartitionHead(Guid.NewGuid(), 1, null, null));
-        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head is null);
-        // The board's refresh (every two seconds in these tests) asks the partitions again and mends its view.
-        await WaitForAsync(async () => (await board.GetHeadsAsync()).Partitions[partition]?.Head?.CaseId == caseId);
-    }
-
-    [Fact]
     public async Task Every_partition_registers_its_lease_sweep_reminder_once_it_is_active()
     {
         var primary = Assert.IsType<InProcessSiloHandle>(cluster.Cluster.Primary);

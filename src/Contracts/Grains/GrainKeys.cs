@@ -6,9 +6,6 @@ public static class GrainKeys
     public const string AppealQueue = "appeals";
     public const string AgentDirectory = "agents";
 
-    /// <summary>The one queue board (<see cref="IQueueBoardGrain"/>).</summary>
-    public const long QueueBoard = 0;
-
     /// <summary>The key of stateless-worker grains (any key works; one is used so calls are easy to read).</summary>
     public const long Worker = 0;
 }

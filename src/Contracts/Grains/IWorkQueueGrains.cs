@@ -29,13 +29,6 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     Task<QueueHead?> PeekHeadAsync();
 
     /// <summary>
-    /// The partition's head and its earliest lease end, as it reports them to <see cref="IQueueBoardGrain"/> (which
-    /// asks with this when it activates and on its refresh timer).
-    /// </summary>
-    [Alias("describe-head"), AlwaysInterleave]
-    Task<PartitionHead> DescribeHeadAsync();
-
-    /// <summary>
     /// Grants the caller this partition's best claimable case if it comes before <paramref name="mustPrecede"/> (the
     /// best head the caller knows of elsewhere; null: whatever it is), and otherwise answers with that head. Each call
     /// hands out a different case, so agents claiming at once queue up here instead of all racing for the same head.
@@ -49,23 +42,6 @@ public interface IQueuePartitionGrain : IGrainWithIntegerKey
     /// <summary>The cases here whose lease <paramref name="agentId"/> holds now, with their lease ends.</summary>
     [Alias("held-by"), AlwaysInterleave]
     Task<IReadOnlyList<CaseSummary>> GetHeldByAsync(string agentId);
-}
-
-/// <summary>
-/// Every partition's head in one place, so that a claim asks one grain for them instead of every partition. The
-/// partitions report a change of head as it happens (one-way), and the board asks them all again on a timer, so a lost
-/// report is mended within seconds. It is a hint: the partition that grants a claim checks the order again, and an
-/// agent whose view holds no claimable case asks every partition before it answers "nothing to claim".
-/// </summary>
-[Alias("queue-board")]
-public interface IQueueBoardGrain : IGrainWithIntegerKey
-{
-    [Alias("report-head"), OneWay]
-    Task ReportHeadAsync(int partition, PartitionHead head);
-
-    /// <summary>The last report of each partition, by partition number; null where none has arrived yet.</summary>
-    [Alias("heads")]
-    Task<QueueBoardView> GetHeadsAsync();
 }
 
 /// <summary>Reads across all partitions; stateless so dashboards polling it load no single grain.</summary>

@@ -46,24 +46,3 @@ public sealed record ClaimAttempt(
 
     public static ClaimAttempt Refused(QueueHead? head) => new(null, head);
 }
-
-/// <summary>
-/// A partition's report to the queue board: its head (null when it has nothing to claim) and the earliest end of a
-/// lease it holds (null when none), after which its head may change by time alone — a view older than that is asked
-/// again. <see cref="Epoch"/> names the partition's activation and <see cref="Version"/> counts its reports, so a late
-/// report never overwrites a newer one of the same activation.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("partition-head")]
-public sealed record PartitionHead(
-    [property: Id(0)] Guid Epoch,
-    [property: Id(1)] long Version,
-    [property: Id(2)] QueueHead? Head,
-    [property: Id(3)] DateTimeOffset? NextLapse)
-{
-    /// <summary>True when this report replaces <paramref name="known"/>: it is the first, from a newer activation, or later.</summary>
-    public bool Supersedes(PartitionHead? known) => known is null || known.Epoch != Epoch || Version > known.Version;
-}
-
-/// <summary>The queue board's reports, indexed by partition number; an entry is null until its partition reported.</summary>
-[GenerateSerializer, Immutable, Alias("queue-board-view")]
-public sealed record QueueBoardView([property: Id(0)] IReadOnlyList<PartitionHead?> Partitions);

@@ -109,23 +109,10 @@ public sealed class AgentGrain(
             throw ModerationException.Conflict($"You already hold {_heldCases.Count} cases; decide or release one first (at most {_options.MaxClaimsPerAgent}).");
         }
         var leaseUntil = now + _options.LeaseDuration;
-        var heads = await ReadHeadsAsync(now);
-        var askedEveryPartition = false;
+        var heads = await PeekHeadsAsync();
         var orderedAttempts = OrderedAttemptsPerPartition * _options.QueuePartitions;
-        for (var attempt = 0; attempt < AttemptsPerPartition * _options.QueuePartitions; attempt++)
+        for (var attempt = 0; heads.Count > 0 && attempt < AttemptsPerPartition * _options.QueuePartitions; attempt++)
         {
-            if (heads.Count == 0)
-            {
-                // The board is a hint, and a lost report could hide a partition's cases from it: "nothing to claim"
-                // is only ever answered from the partitions themselves.
-                if (askedEveryPartition)
-                {
-                    break;
-                }
-                heads = await PeekHeadsAsync();
-                askedEveryPartition = true;
-                continue;
-            }
             var (best, runnerUp) = BestTwo(heads);
             var queue = GrainFactory.Get<IQueuePartitionGrain>(best);
             var answer = await queue.ClaimHeadAsync(AgentId, leaseUntil, attempt < orderedAttempts ? runnerUp : null);
@@ -149,40 +136,7 @@ public sealed class AgentGrain(
         return null;
     }
 
-    /// <summary>
-    /// Every partition's head, from the queue board: one call instead of one per partition. A partition the board has
-    /// not heard from, or whose reported lease end has passed (its head may have changed by time alone), is asked
-    /// itself. Later answers keep the view fresh one partition at a time.
-    /// </summary>
-    private async Task<Dictionary<int, QueueHead>> ReadHeadsAsync(DateTimeOffset now)
-    {
-        var board = await GrainFactory.Get<IQueueBoardGrain>(GrainKeys.QueueBoard).GetHeadsAsync();
-        var heads = new Dictionary<int, QueueHead>(_options.QueuePartitions);
-        List<int>? stale = null;
-        for (var partition = 0; partition < _options.QueuePartitions; partition++)
-        {
-            var report = partition < board.Partitions.Count ? board.Partitions[partition] : null;
-            if (report is null || report.NextLapse <= now)
-            {
-                (stale ??= []).Add(partition);
-            }
-            else
-            {
-                RecordHead(heads, partition, report.Head);
-            }
-        }
-        if (stale is not null)
-        {
-            var answers = await Task.WhenAll(stale.Select(p => GrainFactory.Get<IQueuePartitionGrain>(p).PeekHeadAsync()));
-            for (var i = 0; i < stale.Count; i++)
-            {
-                RecordHead(heads, stale[i], answers[i]);
-            }
-        }
-        return heads;
-    }
-
-    /// <summary>Every partition's head, asked of each partition.</summary>
+    /// <summary>Every partition's head, asked once per claim; later answers keep the view fresh one partition at a time.</summary>
     private async Task<Dictionary<int, QueueHead>> PeekHeadsAsync()
     {
         var heads = await Task.WhenAll(Enumerable.Range(0, _options.QueuePartitions)

@@ -18,8 +18,6 @@ public sealed class QueuePartitionGrain(
 {
     private const string SweepReminder = "lease-sweep";
 
-    private static readonly TimeSpan ReminderRetryInterval = TimeSpan.FromSeconds(30);
-
     private readonly ModerationOptions _options = options.Value;
     private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<QueueHead> _open = [];
@@ -30,10 +28,6 @@ public sealed class QueuePartitionGrain(
     private readonly SortedSet<LeaseKey> _leases = new(LeaseOrder.Instance);
     private readonly Dictionary<string, LeaseKey> _leaseKeys = new(StringComparer.Ordinal);
 
-    private readonly HeadReports _reports = new();
-
-    private IGrainTimer? _reminderRegistration;
-
     private int Partition => (int)this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -43,20 +37,9 @@ public sealed class QueuePartitionGrain(
         {
             Put(entry, now);
         }
-        ReportHead(now);
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval));
-        // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks. It is
-        // registered after activation, not during it: every claim and flag needs the partition, and an activation
-        // that waited on the reminder service (just started on a new silo, or delivering this very reminder's tick)
-        // hung a rolling restart's partitions for minutes in a chaos run. Until it succeeds it is tried again.
-        _reminderRegistration = this.RegisterGrainTimer(EnsureSweepReminderAsync,
-            new GrainTimerCreationOptions(TimeSpan.Zero, ReminderRetryInterval) { Interleave = true });
-    }
-
-    private async Task EnsureSweepReminderAsync(CancellationToken cancellationToken)
-    {
+        // The reminder brings the partition back after a restart, so leases lapse on time even if nobody asks.
         await this.RegisterOrUpdateReminder(SweepReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
-        _reminderRegistration?.Dispose();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => SweepAsync(CancellationToken.None);
@@ -65,9 +48,7 @@ public sealed class QueuePartitionGrain(
     {
         var entry = new QueueEntry(summary, basePriority);
         await store.UpsertAsync(Partition, entry);
-        var now = clock.Now;
-        Put(entry, now);
-        ReportHead(now);
+        Put(entry, clock.Now);
     }
 
     public async Task RemoveAsync(string caseId)
@@ -76,19 +57,12 @@ public sealed class QueuePartitionGrain(
         _entries.Remove(caseId);
         ForgetLease(caseId);
         Unindex(caseId);
-        ReportHead(clock.Now);
     }
 
     public Task<QueueHead?> PeekHeadAsync()
     {
         ReopenLapsed(clock.Now);
-        return Task.FromResult(Head);
-    }
-
-    public Task<PartitionHead> DescribeHeadAsync()
-    {
-        ReopenLapsed(clock.Now);
-        return Task.FromResult(_reports.Describe(Head, NextLapse));
+        return Task.FromResult(_open.Count == 0 ? (QueueHead?)null : _open.Min);
     }
 
     public Task<ClaimAttempt> ClaimHeadAsync(string agentId, DateTimeOffset leaseUntil, QueueHead? mustPrecede)
@@ -107,7 +81,6 @@ public sealed class QueuePartitionGrain(
         var best = _entries[head.CaseId];
         var claimed = best with { Summary = best.Summary with { Status = CaseStatus.Claimed, ClaimedBy = agentId, LeaseUntil = leaseUntil } };
         Put(claimed, now);
-        ReportHead(now);
         return Task.FromResult(ClaimAttempt.Won(Present(claimed, now)));
     }
 
@@ -153,23 +126,9 @@ public sealed class QueuePartitionGrain(
         return Task.CompletedTask;
     }
 
-    private QueueHead? Head => _open.Count == 0 ? null : _open.Min;
-
-    private DateTimeOffset? NextLapse => _leases.Count == 0 ? null : _leases.Min.Until;
-
-    /// <summary>Tells the queue board this partition's head when the board's view of it no longer holds (one-way).</summary>
-    private void ReportHead(DateTimeOffset now)
-    {
-        if (_reports.Due(Head, NextLapse, now) is { } report)
-        {
-            GrainFactory.Get<IQueueBoardGrain>(GrainKeys.QueueBoard).ReportHeadAsync(Partition, report).Ignore();
-        }
-    }
-
     /// <summary>
     /// Puts cases whose lease ran out back in the open set and tells each case, without waiting: the case records
-    /// the lapse and upserts its entry here, and waiting on it from inside this turn would deadlock the two. Every
-    /// read and grant starts here, so this is also where the board hears of a head that time has changed.
+    /// the lapse and upserts its entry here, and waiting on it from inside this turn would deadlock the two.
     /// </summary>
     private void ReopenLapsed(DateTimeOffset now)
     {
@@ -179,7 +138,6 @@ public sealed class QueuePartitionGrain(
             Put(entry with { Summary = entry.Summary with { Status = CaseStatus.Open, ClaimedBy = null, LeaseUntil = null } }, now);
             GrainFactory.Get<ICaseGrain>(entry.Summary.CaseId).ExpireLeaseAsync().Ignore();
         }
-        ReportHead(now);
     }
 
     /// <summary>Records the entry, its lease (if claimed) and its place in the claim order.</summary>
