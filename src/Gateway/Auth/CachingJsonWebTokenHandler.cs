@@ -10,9 +10,10 @@ namespace OrleansSafety.Gateway.Auth;
 /// of the parameters) was a third of what the gateway allocated per claim and decision (docs/BENCHMARKS.md, tenth
 /// round). Nothing is lost by remembering: a token is immutable, its signature and claims check the same every time,
 /// and only time changes the answer, so an entry is kept no longer than the token's own expiry (without the clock
-/// skew validation allows: past it, the token is simply validated again). Failures are not remembered. Tokens are stateless here (logout clears the cookie; a disabled agent is
-/// refused by its grain), so there is no revocation for a cache to miss. Each authentication scheme has its own
-/// handler, since the scheme's parameters are part of what was validated.
+/// skew validation allows: past it, the token is simply validated again). Failures are not remembered. Tokens are
+/// stateless here (logout clears the cookie; a disabled agent is refused by its grain), so there is no revocation for
+/// a cache to miss. Each authentication scheme has its own handler, since the scheme's parameters are part of what
+/// was validated.
 /// </summary>
 public sealed class CachingJsonWebTokenHandler(TimeProvider time, int capacity = CachingJsonWebTokenHandler.DefaultCapacity) : JsonWebTokenHandler
 {

@@ -18,8 +18,9 @@ public sealed partial class StorageFaultFilter(ILogger<StorageFaultFilter> logge
 {
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        // Every grain call passes here. Most reads (queue heads, grants, cached restrictions) finish synchronously, and a call
-        // that has already succeeded needs no state machine of its own: only a pending or failed one is awaited.
+        // Every grain call passes here. Most reads (queue heads, grants, cached restrictions) finish synchronously,
+        // and a call that has already succeeded needs no state machine of its own: only a pending or failed one is
+        // awaited.
         var invoked = context.Invoke();
         return invoked.IsCompletedSuccessfully ? invoked : InvokeGuardedAsync(invoked, context);
     }
