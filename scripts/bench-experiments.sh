@@ -41,7 +41,8 @@
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
 # gc, datas and inline take SIDES (GC_SIDES, DATAS_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
-# their claim storms, STORM_CASES sets the storms' size (default 1000).
+# their claim storms, STORM_CASES sets the storms' size (default 1000) and RUNTIME_STORM_WARMUP the cases decided
+# unmeasured before them (default 0: cold storms, as the earlier rounds ran them).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +61,8 @@ bench_prepare
 chat_peak=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --duration 0 --verify false)
 chat80=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 10 --peak 20 --chat-share 0.8 --duration 30
     --flag-rate 0 --boot-rate 0 --agents 0 --seniors 0 --verify false)
-storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases "${STORM_CASES:-1000}" --storm-agents 50)
+storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases "${STORM_CASES:-1000}" --storm-agents 50
+    --storm-warmup "${RUNTIME_STORM_WARMUP:-0}")
 fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 4000 --flag-rate 10
     --boot-rate 0 --agents 0 --seniors 0 --duration 30 --verify false)
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60

@@ -39,7 +39,7 @@ public static class ReportPrinter
             }
             if (phase.Database is { } db)
             {
-                s.AppendLine(c, $"{"",-16} PostgreSQL: {db.CommitsPerSecond:0} commits/s, {db.RowsInsertedPerSecond:0} rows inserted/s, {db.RowsUpdatedPerSecond:0} updated/s, {db.ChatRowsPerSecond:0} chat rows/s");
+                s.AppendLine(c, $"{"",-16} PostgreSQL: {db.CommitsPerSecond:0} commits/s, {db.RowsInsertedPerSecond:0} rows inserted/s, {db.RowsUpdatedPerSecond:0} updated/s, {db.ChatRowsPerSecond:0} chat rows/s; log {db.WalKiBPerSecond / 1024:0.0} MiB/s, {db.FullPageImagesPerSecond:0} full-page images/s, {db.CheckpointsBegun} checkpoint(s) begun");
             }
             if (phase.GatewayRuntime is { } runtime)
             {

@@ -117,7 +117,15 @@ public sealed record OpResult(
 /// <summary>The gateway's bytes allocated per main operation and milliseconds paused for GC per second of the phase.</summary>
 public sealed record GatewayRuntime(double AllocatedBytesPerOp, double GcPauseMsPerSecond);
 
-public sealed record DatabaseCounters(double CommitsPerSecond, double RowsInsertedPerSecond, double RowsUpdatedPerSecond, double ChatRowsPerSecond);
+/// <param name="CheckpointsBegun">Checkpoints the server began during the phase (timed or for log volume).</param>
+public sealed record DatabaseCounters(
+    double CommitsPerSecond,
+    double RowsInsertedPerSecond,
+    double RowsUpdatedPerSecond,
+    double ChatRowsPerSecond,
+    double WalKiBPerSecond,
+    double FullPageImagesPerSecond,
+    long CheckpointsBegun);
 
 public sealed record CeilingResults
 {
