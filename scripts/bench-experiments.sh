@@ -3,7 +3,8 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas inline prepare gen0 warmup linger code (default: all but code)
+#                                                   datas affinity inline prepare gen0 warmup linger code
+#                                                   (default: all but code)
 #
 #   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
@@ -22,6 +23,9 @@
 #   inline      the same as gc: socket completions dispatched to the thread pool (A, .NET's default) vs run inline on
 #               the socket engine's thread (B, DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) in silo, gateway and
 #               tool: fewer thread hand-offs per request
+#   affinity    the same as gc, Server GC both sides: its GC threads bound one to each core (A, .NET's default) vs
+#               free to run on any core (B, DOTNET_GCNoAffinitize=1) in silo, gateway and tool: a collection need not
+#               wait for the one core another process is using
 #   gen0        chat at a fixed 4000/s with 10 flags/s (a, b, b, a): the silo's gen0 budget as .NET sizes it (A) vs
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
@@ -40,7 +44,7 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
-# gc, datas and inline take SIDES (GC_SIDES, DATAS_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
+# gc, datas, affinity and inline take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
 # their claim storms, STORM_CASES sets the storms' size (default 1000) and RUNTIME_STORM_WARMUP the cases decided
 # unmeasured before them (default 0: cold storms, as the earlier rounds ran them).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
@@ -52,7 +56,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup linger)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas affinity inline prepare gen0 warmup linger)
 # `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -143,6 +147,9 @@ for experiment in "${EXPERIMENTS[@]}"; do
         ;;
     datas)
         runtime_pair datas DOTNET_GCDynamicAdaptationMode 1 0 "${DATAS_SIDES:-a b}"
+        ;;
+    affinity)
+        runtime_pair affinity DOTNET_GCNoAffinitize 0 1 "${AFFINITY_SIDES:-a b}"
         ;;
     inline)
         runtime_pair inline DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS 0 1 "${INLINE_SIDES:-a b}"
