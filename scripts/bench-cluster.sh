@@ -13,7 +13,8 @@
 # Variables read by bench_cluster_up: BENCH_SILO_ENV and BENCH_GATEWAY_ENV (extra NAME=value settings, space
 # separated, e.g. "Storage__Journal__Writers=1"); N=0 starts no silo process and co-hosts the silo in the gateway
 # (Orleans:Mode=cohosted on the same PostgreSQL). BENCH_SILO_DLL and BENCH_GATEWAY_DLL run other builds of the silo
-# and the gateway (a code A/B).
+# and the gateway (a code A/B). BENCH_PG_LOG=FILE keeps PostgreSQL's log there when the run ends: its checkpoints and
+# every autovacuum and autoanalyze, with millisecond times, to line up with the load tool's progress lines.
 
 BENCH_PIDS=()
 BENCH_TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
@@ -148,9 +149,23 @@ bench_prepare() {
     # shellcheck disable=SC1091
     source "$BENCH_PG_DIR/pg.env"
     export ConnectionStrings__Postgres
+    # The server's background work in its log: every autovacuum and autoanalyze (checkpoints, and millisecond times,
+    # are in PostgreSQL 15's defaults).
+    bench_psql -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+}
+
+bench_psql() { # bench_psql PSQL-ARGS...: psql as the benchmark server's superuser, over its Unix socket
+    local port
+    port=$(grep -o 'Port=[0-9]*' <<<"$ConnectionStrings__Postgres" | cut -d= -f2)
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$PG_BIN_DIR/psql" -h "$BENCH_PG_DIR" -p "$port" -U postgres -d postgres -qAt "$@"
+    else
+        "$PG_BIN_DIR/psql" -h "$BENCH_PG_DIR" -p "$port" -U postgres -d postgres -qAt "$@"
+    fi
 }
 
 bench_cleanup() {
     bench_cluster_down
+    [ -z "${BENCH_PG_LOG:-}" ] || cp "$BENCH_PG_DIR/server.log" "$BENCH_PG_LOG" || true
     scripts/pg-stop.sh "$BENCH_PG_DIR" >/dev/null 2>&1 || true
 }

@@ -8,7 +8,9 @@
 # Each figure gets a fresh cluster (Release builds: PostgreSQL from scripts/pg-start.sh, silo processes, a gateway
 # in client mode; see scripts/bench-cluster.sh) and one run of the load tool, which measures the ceilings it compares
 # with in the same run. Everything runs on this machine; the tool talks to loopback addresses only.
-# Environment: BENCH_OUT (output folder), BENCH_SCALE (seconds multiplier for the measured phases, default 1).
+# Environment: BENCH_OUT (output folder), BENCH_SCALE (seconds multiplier for the measured phases, default 1),
+# BENCH_PG_LOG (a file to keep PostgreSQL's log in: checkpoints, autovacuum; the tool's lines carry the wall-clock
+# time to line them up with).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/bench-cluster.sh
@@ -32,7 +34,8 @@ tool() { # tool NAME ARGS...: one run of the load tool against the current clust
     bench_log "figure $name (machine load: $(cut -d' ' -f1-3 /proc/loadavg))"
     dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" \
         --cluster-id "$BENCH_CLUSTER_ID" --service-id orleanssafety-bench \
-        --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" | tee "$WORK/$name.log"
+        --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" \
+        | while IFS= read -r line; do printf '%s %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$line"; done | tee "$WORK/$name.log"
 }
 
 # dotnet-counters (a dotnet tool: `dotnet tool install -g dotnet-counters`), when installed: a process's runtime
