@@ -97,6 +97,38 @@ public sealed class RoomsTests(GatewayFactory factory)
     }
 
     [Fact]
+    public async Task Two_backends_using_the_same_idempotency_key_post_two_messages()
+    {
+        // Each API key is its own caller, request after request, whichever key authenticated the request before.
+        using var backend = factory.Backend();
+        using var other = factory.Backend(factory.OtherBackendKey);
+        var roomId = Ids.New("room");
+        var user = Ids.New("user");
+        await backend.ConfigureRoomAsync(roomId, Ids.New("owner"));
+        var key = Ids.New("key");
+
+        async Task<long> PostAs(HttpClient caller)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/rooms/{roomId}/messages")
+            {
+                Content = JsonContent.Create(new { userId = user, text = "same key, two backends" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return (await (await caller.SendAsync(request)).ShouldBe(HttpStatusCode.Created))!["seq"]!.GetValue<long>();
+        }
+
+        var first = await PostAs(backend);
+        var fromOther = await PostAs(other);
+        var retried = await PostAs(backend);
+        var otherRetried = await PostAs(other);
+        Assert.NotEqual(first, fromOther);
+        Assert.Equal(first, retried);
+        Assert.Equal(fromOther, otherRetried);
+        var page = await backend.GetJsonAsync($"/api/v1/rooms/{roomId}/messages");
+        Assert.Equal(2, page["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task A_booted_user_cannot_post_in_that_room_until_unbooted()
     {
         using var backend = factory.Backend();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore keys)
+    ApiKeyStore keys,
+    ApiKeyOutcomes outcomes)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -23,12 +23,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(GatewayAuth.SubjectClaim, name), new Claim(GatewayAuth.RoleClaim, RoleNames.Backend)],
-            Scheme.Name,
-            GatewayAuth.SubjectClaim,
-            GatewayAuth.RoleClaim);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return outcomes.For(name);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -19,6 +19,7 @@ public static class AuthSetup
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyOutcomes>();
         services.AddSingleton<AgentPasswords>();
         services.AddSingleton<AgentTokens>();
         services.AddSingleton<IPostConfigureOptions<GatewayOptions>, DevelopmentSigningKey>();
