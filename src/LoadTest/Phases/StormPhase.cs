@@ -12,10 +12,8 @@ namespace OrleansSafety.LoadTest.Phases;
 /// Claim storm: N cases are opened (one flag each on N distinct profiles), then many agents claim and decide with
 /// no pause at all until every case is decided. Measures claim-next latency under contention for the same queue
 /// heads; every grant goes to the ledger, which counts a case granted to two agents as a double claim. With a
-/// warm-up, the agents first decide at least that many more cases unmeasured; then each agent's next round is
-/// measured, without a pause. (Until the eleventh round the agents waited for the measurement to start and then all
-/// claimed at once, a burst the steady storm never has; an A/B found the p99 no different either way, so the
-/// simpler hand-over stays.)
+/// warm-up, the agents first decide at least that many more cases unmeasured, then wait between rounds — never
+/// holding a case, which a claim cut off mid-request could leave held until its lease lapses — for the measurement.
 /// </summary>
 public static class StormPhase
 {
@@ -51,10 +49,10 @@ public static class StormPhase
         var warmup = new PhaseMetrics("storm-warmup");
         var warmed = warmup.Op("decide");
         var warmupCases = Math.Min(o.StormWarmupCases, filed.Ok);
-        // Each round is recorded where the storm is when the round begins: rounds already under way when the
-        // measurement starts finish in the warm-up's figures.
-        var current = warmup;
-        PhaseMetrics NextRound() => Volatile.Read(ref current);
+        var measuring = new TaskCompletionSource<PhaseMetrics>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Once the warm-up has its cases, agents wait between rounds until the measurement has started.
+        async ValueTask<PhaseMetrics> NextRound(CancellationToken token) =>
+            warmed.Ok >= warmupCases ? await measuring.Task.WaitAsync(token) : warmup;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(MaxStorm);
@@ -71,7 +69,7 @@ public static class StormPhase
             }
             return await PhaseRunner.MeasureAsync(run, "claim-storm", "closed-loop", async m =>
             {
-                Volatile.Write(ref current, m);
+                measuring.SetResult(m);
                 var decided = m.Op("decide");
                 while (!stop.IsCancellationRequested && warmed.Ok + decided.Ok < filed.Ok)
                 {

@@ -16,16 +16,24 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
 
     public Task RunAgentAsync(IAgentSession agent, int agentIndex, PhaseMetrics metrics, CancellationToken stop) =>
-        RunAgentAsync(agent, agentIndex, () => metrics, stop);
+        RunAgentAsync(agent, agentIndex, _ => ValueTask.FromResult(metrics), stop);
 
     /// <param name="nextRound">Where the next claim-and-decide round is recorded; asked before each round, between
-    /// rounds (no case held), so a warm-up can hand the agents over to the measured phase as they finish a round.</param>
-    public async Task RunAgentAsync(IAgentSession agent, int agentIndex, Func<PhaseMetrics> nextRound, CancellationToken stop)
+    /// rounds (no case held), so a warm-up can hold the agents there and hand them over to the measured phase.</param>
+    public async Task RunAgentAsync(IAgentSession agent, int agentIndex, Func<CancellationToken, ValueTask<PhaseMetrics>> nextRound, CancellationToken stop)
     {
         var random = new Random(HashCode.Combine(seed, agentIndex));
         while (!stop.IsCancellationRequested)
         {
-            var round = nextRound();
+            PhaseMetrics round;
+            try
+            {
+                round = await nextRound(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             var claims = round.Op("claim");
             var empty = round.Op("claim-empty");
             var decide = round.Op("decide");
