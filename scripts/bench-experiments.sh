@@ -44,9 +44,10 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
-# gc, datas, affinity and inline take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only
-# their claim storms, STORM_CASES sets the storms' size (default 1000) and RUNTIME_STORM_WARMUP the cases decided
-# unmeasured before them (default 0: cold storms, as the earlier rounds ran them).
+# gc, datas, affinity and inline take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES: e.g.
+# "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms, STORM_CASES sets the storms' size (default 1000) and
+# RUNTIME_STORM_WARMUP the cases decided unmeasured before them (default 0: cold storms, as the earlier rounds ran
+# them).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
