@@ -6,7 +6,9 @@
 #                                                   datas affinity inline prepare gen0 warmup linger code
 #                                                   (default: all but code)
 #
-#   cohosted    chat peak: gateway as Orleans client of a silo process (A) vs the silo co-hosted in the gateway (B)
+#   cohosted    chat80, then a claim storm (COHOSTED_SIDES, default a b b-2 a-2): the gateway as an Orleans client of
+#               a silo process (A) vs the silo co-hosted in the gateway on the same PostgreSQL (B): one runtime, one
+#               thread pool and one heap fewer on the machine, and no loopback hop for the gateway's grain calls
 #   writers     chat peak: the journal's 2 writers (A) vs 1 writer (B), bigger batches per commit
 #   partitions  claim storm: 8 queue partitions (A) vs 32 (B)
 #   backlog     claim storm: 200 open cases (A) vs 2000 (B): does a claim cost more when the queue is longer?
@@ -44,8 +46,8 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
-# gc, datas, affinity and inline take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES: e.g.
-# "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms, STORM_CASES sets the storms' size (default 1000) and
+# gc, datas, affinity, inline and cohosted take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES,
+# COHOSTED_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms, STORM_CASES sets the storms' size (default 1000) and
 # RUNTIME_STORM_WARMUP the cases decided unmeasured before them (default 0: cold storms, as the earlier rounds ran
 # them).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
@@ -112,8 +114,11 @@ runtime_pair() { # runtime_pair NAME VARIABLE VALUE-A VALUE-B SIDES: chat80, the
 for experiment in "${EXPERIMENTS[@]}"; do
     case "$experiment" in
     cohosted)
-        run exp-cohosted-a 1 "${chat_peak[@]}"
-        run exp-cohosted-b 0 "${chat_peak[@]}"
+        for side in ${COHOSTED_SIDES:-a b b-2 a-2}; do # a…: a silo process; b…: the silo inside the gateway
+            silos=$([ "${side:0:1}" = a ] && echo 1 || echo 0)
+            [ -n "${STORM_ONLY:-}" ] || run "exp-cohosted-$side" "$silos" "${chat80[@]}"
+            run "exp-cohosted-storm-$side" "$silos" "${storm[@]}"
+        done
         ;;
     writers)
         BENCH_SILO_ENV="Storage__Journal__Writers=2" run exp-writers-a 1 "${chat_peak[@]}"
