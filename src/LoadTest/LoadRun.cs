@@ -92,8 +92,7 @@ public static class LoadRun
 
     private static async Task<IModerationTarget> ConnectAsync(LoadOptions o, CancellationToken ct) => o.Target switch
     {
-        // Connections: the closed-loop concurrency plus the agents, who hold a request each.
-        TargetKind.Http => new HttpTarget(o.Url, o.ApiKey, Math.Max(o.Concurrency, 64) + o.Agents + o.Seniors + o.StormAgents),
+        TargetKind.Http => new HttpTarget(o.Url, o.ApiKey, chatConnections: Math.Max(o.Concurrency, 64), agentConnections: o.Agents + o.Seniors + o.StormAgents),
         _ => await OrleansTarget.ConnectAsync(o.Postgres, o.ClusterId, o.ServiceId, o.OrleansGatewayPort, ct),
     };
 

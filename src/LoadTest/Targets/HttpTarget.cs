@@ -10,13 +10,34 @@ public sealed class HttpTarget : IModerationTarget
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    private readonly HttpClient _http;
+    /// <summary>Flags, boots, appeals, set-up and verification: a few requests in flight at the rates the tool drives.</summary>
+    private const int BackendConnections = 64;
+
+    // Chat (and the ceilings' no-ops and pings), the backend's other calls, and the agents each have a connection
+    // pool of their own, as they would in production: a game backend's flags do not wait behind its chat posts in its
+    // own client, and every agent is a browser. With one shared pool, a chat backlog at a fixed rate (up to
+    // --max-in-flight posts waiting for a connection) held flags and agents' claims in the tool for as long, and the
+    // report blamed that on the server.
+    private readonly HttpClient _chat;
+    private readonly HttpClient _backend;
+    private readonly HttpClient _agents;
     private readonly string _apiKey;
 
-    public HttpTarget(Uri gateway, string apiKey, int connections)
+    /// <param name="chatConnections">The closed-loop concurrency: one connection per request in flight.</param>
+    /// <param name="agentConnections">The agents, who hold a request each.</param>
+    public HttpTarget(Uri gateway, string apiKey, int chatConnections, int agentConnections)
     {
-        // One pool for the whole run, sized to the concurrency: a request never waits for a connection that the
-        // measurement would then blame on the server. No cookies (agents use bearer tokens), no redirects, no proxy.
+        _chat = Client(gateway, chatConnections);
+        _backend = Client(gateway, BackendConnections);
+        _agents = Client(gateway, agentConnections);
+        _apiKey = apiKey;
+        Description = $"HTTP {gateway}";
+    }
+
+    private static HttpClient Client(Uri gateway, int connections)
+    {
+        // Sized to what is sent on it: a request never waits for a connection that the measurement would then blame
+        // on the server. No cookies (agents use bearer tokens), no redirects, no proxy.
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(connections, 16),
@@ -28,13 +49,11 @@ public sealed class HttpTarget : IModerationTarget
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        _http = new HttpClient(handler)
+        return new HttpClient(handler)
         {
             BaseAddress = new Uri(gateway, "/api/v1/"),
             Timeout = TimeSpan.FromSeconds(30),
         };
-        _apiKey = apiKey;
-        Description = $"HTTP {gateway}";
     }
 
     public string Description { get; }
@@ -44,7 +63,7 @@ public sealed class HttpTarget : IModerationTarget
 
     public async Task<PostAck> PostMessageAsync(string roomId, string userId, string text, CancellationToken ct)
     {
-        var posted = await SendAsync(HttpMethod.Post, $"rooms/{roomId}/messages", new PostBody(userId, text), HttpJson.Default.PostBody, HttpJson.Default.PostedBody, null, ct);
+        var posted = await SendAsync(HttpMethod.Post, $"rooms/{roomId}/messages", new PostBody(userId, text), HttpJson.Default.PostBody, HttpJson.Default.PostedBody, null, ct, chat: true);
         return new PostAck(posted!.Seq);
     }
 
@@ -92,14 +111,16 @@ public sealed class HttpTarget : IModerationTarget
     }
 
     public Task NoopAsync(CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, "bench/noop", new PostBody("bench-user", "bench text of a typical chat line length"), HttpJson.Default.PostBody, null, ct);
+        SendAsync<PostBody, ProblemBody>(HttpMethod.Post, "bench/noop", new PostBody("bench-user", "bench text of a typical chat line length"), HttpJson.Default.PostBody, null, null, ct, chat: true);
 
     public Task PingAsync(string key, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"bench/ping/{key}", new PostBody("bench-user", "bench text of a typical chat line length"), HttpJson.Default.PostBody, null, ct);
+        SendAsync<PostBody, ProblemBody>(HttpMethod.Post, $"bench/ping/{key}", new PostBody("bench-user", "bench text of a typical chat line length"), HttpJson.Default.PostBody, null, null, ct, chat: true);
 
     public ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        _chat.Dispose();
+        _backend.Dispose();
+        _agents.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -115,7 +136,8 @@ public sealed class HttpTarget : IModerationTarget
         JsonTypeInfo<TReply>? replyType,
         AuthenticationHeaderValue? bearer,
         CancellationToken ct,
-        bool authenticate = true)
+        bool authenticate = true,
+        bool chat = false)
         where TReply : class
     {
         using var request = new HttpRequestMessage(method, path);
@@ -132,7 +154,7 @@ public sealed class HttpTarget : IModerationTarget
             request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, bodyType));
             request.Content.Headers.ContentType = Json;
         }
-        return await ExchangeAsync(request, replyType, ct);
+        return await ExchangeAsync(chat ? _chat : PoolFor(bearer), request, replyType, ct);
     }
 
     internal async Task<TReply?> GetAsync<TReply>(string path, JsonTypeInfo<TReply> replyType, AuthenticationHeaderValue? bearer, CancellationToken ct)
@@ -147,16 +169,19 @@ public sealed class HttpTarget : IModerationTarget
         {
             request.Headers.Add("X-Api-Key", _apiKey);
         }
-        return await ExchangeAsync(request, replyType, ct);
+        return await ExchangeAsync(PoolFor(bearer), request, replyType, ct);
     }
 
-    private async Task<TReply?> ExchangeAsync<TReply>(HttpRequestMessage request, JsonTypeInfo<TReply>? replyType, CancellationToken ct)
+    /// <summary>An agent's requests carry its token; everything else without one is the backend's.</summary>
+    private HttpClient PoolFor(AuthenticationHeaderValue? bearer) => bearer is null ? _backend : _agents;
+
+    private static async Task<TReply?> ExchangeAsync<TReply>(HttpClient client, HttpRequestMessage request, JsonTypeInfo<TReply>? replyType, CancellationToken ct)
         where TReply : class
     {
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct);
+            response = await client.SendAsync(request, ct);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
