@@ -2,8 +2,8 @@
 # The configuration experiments behind the recommendations in docs/BENCHMARKS.md: each runs the same load twice,
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
-#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin reset grainstate gc
-#                                                   datas affinity inline prepare gen0 warmup linger code
+#   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin spinlimit reset
+#                                                   grainstate gc datas affinity inline prepare gen0 warmup linger code
 #                                                   (default: all but code)
 #
 #   cohosted    chat80, then a claim storm (COHOSTED_SIDES, default a b b-2 a-2): the gateway as an Orleans client of
@@ -28,6 +28,9 @@
 #   affinity    the same as gc, Server GC both sides: its GC threads bound one to each core (A, .NET's default) vs
 #               free to run on any core (B, DOTNET_GCNoAffinitize=1) in silo, gateway and tool: a collection need not
 #               wait for the one core another process is using
+#   spinlimit   the same as gc (SPINLIMIT_SIDES, default a b b-2 a-2): idle thread-pool workers not spinning (A, the
+#               projects' setting) vs spinning a little (B, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=SPIN_B, default
+#               15; .NET's own default is 70, which `spin` measured) in silo, gateway and tool
 #   gen0        chat at a fixed 4000/s with 10 flags/s (a, b, b, a): the silo's gen0 budget as .NET sizes it (A) vs
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no
@@ -46,10 +49,10 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
-# gc, datas, affinity, inline and cohosted take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES, INLINE_SIDES,
-# COHOSTED_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms, STORM_CASES sets the storms' size (default 1000) and
-# RUNTIME_STORM_WARMUP the cases decided unmeasured before them (default 0: cold storms, as the earlier rounds ran
-# them).
+# gc, datas, affinity, inline, spinlimit and cohosted take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES,
+# INLINE_SIDES, SPINLIMIT_SIDES, COHOSTED_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms,
+# STORM_CASES sets the storms' size (default 1000) and RUNTIME_STORM_WARMUP the cases decided unmeasured before them
+# (default 0: cold storms, as the earlier rounds ran them).
 # Reports: OUT/bench-exp-<experiment>-<a|b>.json / .txt / -*.png (OUT: BENCH_OUT, default docs/images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,7 +62,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin reset grainstate gc datas affinity inline prepare gen0 warmup linger)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger)
 # `code` is left out of "all": it needs BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -157,6 +160,9 @@ for experiment in "${EXPERIMENTS[@]}"; do
     affinity)
         runtime_pair affinity DOTNET_GCNoAffinitize 0 1 "${AFFINITY_SIDES:-a b}"
         ;;
+    spinlimit)
+        runtime_pair spinlimit DOTNET_ThreadPool_UnfairSemaphoreSpinLimit 0 "${SPIN_B:-15}" "${SPINLIMIT_SIDES:-a b b-2 a-2}"
+        ;;
     inline)
         runtime_pair inline DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS 0 1 "${INLINE_SIDES:-a b}"
         ;;
@@ -213,7 +219,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         git worktree remove --force "$base"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin reset grainstate gc datas inline prepare gen0 warmup linger code)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger code)"
         exit 2
         ;;
     esac
