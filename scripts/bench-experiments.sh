@@ -14,8 +14,9 @@
 #   backlog     claim storm: 200 open cases (A) vs 2000 (B): does a claim cost more when the queue is longer?
 #   reset       claim storm: Npgsql resetting each pooled connection on reuse (A, DISCARD ALL: its default) vs not
 #               (B, No Reset On Close: the project's default)
-#   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default) vs not
-#               spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0) in silo, gateway and tool
+#   spin        chat peak then chat at 80 % of it: thread-pool workers spinning for work (A, .NET's default, 70) vs
+#               not spinning (B, System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0, the projects' setting from the
+#               second round to the eleventh) in silo, gateway and tool
 #   grainstate  claim storm, then chat at 300/s with 60 flags/s and ten agents: grain-state writes one transaction
 #               each through Orleans' AdoNet provider (A) vs group-committed by PostgresGrainStorage (B, the default)
 #   gc          chat peak then chat at 80 % of it, then a claim storm: Server GC (A, the projects' setting) vs
@@ -29,8 +30,9 @@
 #               free to run on any core (B, DOTNET_GCNoAffinitize=1) in silo, gateway and tool: a collection need not
 #               wait for the one core another process is using
 #   spinlimit   the same as gc (SPINLIMIT_SIDES, default a b b-2 a-2): idle thread-pool workers not spinning (A, the
-#               projects' setting) vs spinning a little (B, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=SPIN_B, default
-#               15; .NET's own default is 70, which `spin` measured) in silo, gateway and tool
+#               projects' setting until the twelfth round) vs spinning a little (B,
+#               DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=SPIN_B, default 15, the projects' setting since; .NET's own
+#               is 70, which `spin` measured) in silo, gateway and tool
 #   gen0        chat at a fixed 4000/s with 10 flags/s (a, b, b, a): the silo's gen0 budget as .NET sizes it (A) vs
 #               capped (B, DOTNET_GCgen0size=GEN0_B, default 0x2000000 = 32 MB): shorter, more frequent pauses?
 #   prepare     chat at a fixed 4000/s with 10 flags/s (a, b, b, a), then a claim storm (a, b): Npgsql preparing no

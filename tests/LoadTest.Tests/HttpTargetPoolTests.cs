@@ -48,9 +48,10 @@ public sealed class HttpTargetPoolTests : IAsyncLifetime
         await using var target = new HttpTarget(_url, "key", chatConnections: 16, agentConnections: 1);
         var posts = Enumerable.Range(0, 40).Select(i => target.PostMessageAsync("room-1", $"user-{i}", "hello", CancellationToken.None)).ToList();
         // Every chat connection is taken, and 24 posts wait for one in the tool.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (Volatile.Read(ref _chatPostsHeld) < 16)
         {
-            await Task.Delay(10);
+            await Task.Delay(10, deadline.Token);
         }
 
         var flagId = await target.FileFlagAsync(new FlagSpec("reporter-1", "profile", "harassment", AccusedUserId: "user-2"), CancellationToken.None)
