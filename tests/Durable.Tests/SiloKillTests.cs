@@ -24,7 +24,7 @@ public sealed class SiloKillTests(PostgresServer server, ITestOutputHelper outpu
     private static readonly TimeSpan BeforeKill = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(7);
 
-    private readonly List<SiloProcess> _silos = [];
+    private readonly List<ChildProcess> _silos = [];
     private readonly string _logDir = Directory.CreateTempSubdirectory("orleanssafety-silo-kill-").FullName;
     private TestDatabase _db = null!;
     private IHost? _client;
@@ -45,7 +45,7 @@ public sealed class SiloKillTests(PostgresServer server, ITestOutputHelper outpu
         }
         foreach (var silo in _silos)
         {
-            await silo.StopAsync(TimeSpan.FromSeconds(10));
+            await silo.TerminateAsync(TimeSpan.FromSeconds(10));
             await silo.DisposeAsync();
         }
         await _db.DisposeAsync();
@@ -71,7 +71,7 @@ public sealed class SiloKillTests(PostgresServer server, ITestOutputHelper outpu
         await SiloProcess.MigrateAsync(_db.ConnectionString);
         var clusterId = $"kill-{Guid.NewGuid():N}";
         var serviceId = $"kill-svc-{Guid.NewGuid():N}";
-        var ports = SiloProcess.FreePorts(4);
+        var ports = LoopbackPorts.Free(4);
         var survivor = StartSilo("silo-1", clusterId, serviceId, ports[0], ports[1]);
         await survivor.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         var victim = StartSilo("silo-2", clusterId, serviceId, ports[2], ports[3]);
@@ -88,7 +88,7 @@ public sealed class SiloKillTests(PostgresServer server, ITestOutputHelper outpu
         var workers = Enumerable.Range(0, Workers).Select(w => WorkerAsync(w, grains, rooms, chatters, traffic, stop.Token)).ToArray();
         await Task.Delay(BeforeKill);
         var (messagesAtKill, flagsAtKill) = (traffic.Messages.Count, traffic.Flags.Count);
-        await victim.KillHardAsync();
+        await victim.KillAsync();
         output.WriteLine($"SIGKILL to silo-2 (pid {victim.Pid}) after {messagesAtKill} messages and {flagsAtKill} flags");
         await Task.Delay(AfterKill);
         await stop.CancelAsync();
@@ -215,7 +215,7 @@ public sealed class SiloKillTests(PostgresServer server, ITestOutputHelper outpu
         }
     }
 
-    private SiloProcess StartSilo(string name, string clusterId, string serviceId, int siloPort, int gatewayPort)
+    private ChildProcess StartSilo(string name, string clusterId, string serviceId, int siloPort, int gatewayPort)
     {
         var silo = SiloProcess.Start(name, new Dictionary<string, string?>
         {

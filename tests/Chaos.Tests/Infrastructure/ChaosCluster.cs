@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +16,7 @@ using Xunit.Sdk;
 namespace OrleansSafety.Chaos.Tests.Infrastructure;
 
 /// <summary>A silo process and its ports (a replacement always gets new ones).</summary>
-public sealed record SiloNode(string Name, ManagedProcess Process, int SiloPort, int GatewayPort);
+public sealed record SiloNode(string Name, ChildProcess Process, int SiloPort, int GatewayPort);
 
 /// <summary>
 /// The system under test, as real processes on loopback, shared by every test of the run: the run's own PostgreSQL
@@ -34,12 +33,11 @@ public sealed class ChaosCluster : IAsyncLifetime
     public const string FloodKey = "chaos-flood-key-0123456789";
     public const int PerKeyPerSecond = 50;
     public const int PerKeyBurst = 50;
-    public const string SiloReadyLine = "OrleansSafety silo ready";
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5);
 
     private readonly IMessageSink _sink;
     private readonly List<SiloNode> _silos = [];
-    private readonly List<ManagedProcess> _allProcesses = [];
+    private readonly List<ChildProcess> _allProcesses = [];
     private readonly Lock _gate = new();
     private int _siloNumber;
     private int _gatewayNumber;
@@ -86,14 +84,14 @@ public sealed class ChaosCluster : IAsyncLifetime
         }
     }
 
-    public ManagedProcess Gateway { get; private set; } = null!;
+    public ChildProcess Gateway { get; private set; } = null!;
 
     public int GatewayPort { get; private set; }
 
     public Uri GatewayUrl => new($"http://127.0.0.1:{GatewayPort}");
 
     /// <summary>A second gateway with two API keys and a per-key limit of 50/s (burst 50), for the per-key flood test.</summary>
-    public ManagedProcess TwoKeyGateway { get; private set; } = null!;
+    public ChildProcess TwoKeyGateway { get; private set; } = null!;
 
     public int TwoKeyGatewayPort { get; private set; }
 
@@ -106,7 +104,7 @@ public sealed class ChaosCluster : IAsyncLifetime
     };
 
     /// <summary>The two-key gateway, ready (started again if it died).</summary>
-    public async Task<ManagedProcess> TwoKeyGatewayReadyAsync()
+    public async Task<ChildProcess> TwoKeyGatewayReadyAsync()
     {
         if (TwoKeyGateway.HasExited)
         {
@@ -137,8 +135,8 @@ public sealed class ChaosCluster : IAsyncLifetime
         await Shell.RunCheckedAsync("dotnet", [Binaries.SiloDll, "migrate"], TimeSpan.FromMinutes(2), Binaries.SiloDir,
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = ConnectionString, ["DOTNET_ENVIRONMENT"] = "Production" });
         await StartSilosAsync(SiloCount);
-        GatewayPort = FreePorts(1)[0];
-        TwoKeyGatewayPort = FreePorts(1)[0];
+        GatewayPort = LoopbackPorts.Free(1)[0];
+        TwoKeyGatewayPort = LoopbackPorts.Free(1)[0];
         // The per-key flood test's gateway (two keys, a small per-key limit) starts with the main one, not later.
         var twoKeys = StartGatewayAsync("gateway-two-keys", TwoKeyGatewayPort, TwoKeyGatewaySettings);
         Gateway = await StartGatewayAsync("gateway", GatewayPort, new Dictionary<string, string?>());
@@ -198,8 +196,8 @@ public sealed class ChaosCluster : IAsyncLifetime
     public async Task<SiloNode> StartSiloAsync(TimeSpan? within = null)
     {
         var name = $"silo-{Interlocked.Increment(ref _siloNumber)}";
-        var ports = FreePorts(2);
-        var process = ManagedProcess.Start(name, "dotnet", [Binaries.SiloDll], Binaries.SiloDir, new Dictionary<string, string?>
+        var ports = LoopbackPorts.Free(2);
+        var process = StartDotnet(name, [Binaries.SiloDll], Binaries.SiloDir, new Dictionary<string, string?>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Postgres"] = ConnectionString,
@@ -211,7 +209,7 @@ public sealed class ChaosCluster : IAsyncLifetime
             ["Storage__MigrateOnStart"] = "false",
             ["Moderation__LeaseDuration"] = LeaseDuration.ToString("c", CultureInfo.InvariantCulture),
             ["Moderation__LeaseSweepInterval"] = "00:00:01",
-        }, LogDir, SiloReadyLine);
+        }, SiloLog.ReadyLine);
         var node = new SiloNode(name, process, ports[0], ports[1]);
         lock (_gate)
         {
@@ -224,7 +222,7 @@ public sealed class ChaosCluster : IAsyncLifetime
     }
 
     /// <summary>The gateway in client mode on <paramref name="port"/>, ready when /health/ready answers 200.</summary>
-    public async Task<ManagedProcess> StartGatewayAsync(string name, int port, IReadOnlyDictionary<string, string?> extra)
+    public async Task<ChildProcess> StartGatewayAsync(string name, int port, IReadOnlyDictionary<string, string?> extra)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -243,8 +241,8 @@ public sealed class ChaosCluster : IAsyncLifetime
         {
             environment[key] = value;
         }
-        var process = ManagedProcess.Start($"{name}-{Interlocked.Increment(ref _gatewayNumber)}", "dotnet",
-            [Binaries.GatewayDll, "--urls", $"http://127.0.0.1:{port}"], Binaries.GatewayDir, environment, LogDir);
+        var process = StartDotnet($"{name}-{Interlocked.Increment(ref _gatewayNumber)}",
+            [Binaries.GatewayDll, "--urls", $"http://127.0.0.1:{port}"], Binaries.GatewayDir, environment);
         lock (_gate)
         {
             _allProcesses.Add(process);
@@ -254,7 +252,16 @@ public sealed class ChaosCluster : IAsyncLifetime
         return process;
     }
 
-    public static async Task WaitUntilReadyAsync(ManagedProcess process, int port, TimeSpan within)
+    /// <summary>A silo or gateway of the run, logged in <see cref="LogDir"/> with what the tests do to it noted as "[chaos] …" lines.</summary>
+    private ChildProcess StartDotnet(string name, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment, string? readyLine = null)
+    {
+        var all = new Dictionary<string, string?>(environment);
+        all.TryAdd("DOTNET_gcServer", "0"); // six .NET processes share two cores
+        return ChildProcess.Start(name, "dotnet", arguments, workingDirectory, all, LogDir, readyLine, appendToLog: true, noteTag: "chaos");
+    }
+
+    public static async Task WaitUntilReadyAsync(ChildProcess process, int port, TimeSpan within)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var deadline = DateTime.UtcNow + within;
@@ -432,7 +439,7 @@ public sealed class ChaosCluster : IAsyncLifetime
     public string LogTails(int lines = 25)
     {
         var text = new StringBuilder();
-        List<ManagedProcess> processes;
+        List<ChildProcess> processes;
         lock (_gate)
         {
             processes = [.. _allProcesses];
@@ -446,20 +453,6 @@ public sealed class ChaosCluster : IAsyncLifetime
     }
 
     public void Log(string message) => _sink.OnMessage(new DiagnosticMessage($"[chaos {RunClock.Now.TotalSeconds,7:0.0}s] {message}"));
-
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
