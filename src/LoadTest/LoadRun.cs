@@ -77,6 +77,8 @@ public static class LoadRun
         {
             report.Memory = await MemoryPhase.RunAsync(run, orleans, ct);
         }
+        report.Warmups = run.Warmups.ToDictionary(w => w.Key,
+            w => (IReadOnlyDictionary<string, long>)w.Value.Ops.ToDictionary(op => op.Name, op => op.Ok, StringComparer.Ordinal), StringComparer.Ordinal);
         if (options.Verify)
         {
             await output.WriteLineAsync($"[verify] reading back {run.Ledger.MessageCount} messages, {run.Ledger.Flags.Count} flags, {run.Ledger.Claims.Count} claimed cases");

@@ -61,6 +61,9 @@ public sealed class ShortLoadRunTests(ITestOutputHelper output) : IDisposable
 
         var mixed = report.Phase("mixed")!;
         Assert.True(mixed.Op("decide")!.Ok > 0, "agents decided nothing");
+        // The agents start with the mixed phase's warm-up, so their first claims (cold code, new grains) go unmeasured.
+        var warmup = report.Warmups["mixed"];
+        Assert.True(warmup.GetValueOrDefault("claim") + warmup.GetValueOrDefault("claim-empty") > 0, "the agents did not work during the warm-up");
         // Refusals (booted, muted) are the domain working; errors (5xx, timeouts) are not.
         var errors = report.Phases.SelectMany(p => p.Ops).SelectMany(o => o.Errors).ToList();
         Assert.True(errors.Count == 0, "errors: " + string.Join(", ", errors.Select(e => $"{e.Key} × {e.Value}")));

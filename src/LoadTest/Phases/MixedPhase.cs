@@ -1,4 +1,5 @@
 using OrleansSafety.LoadTest.Driving;
+using OrleansSafety.LoadTest.Metrics;
 using OrleansSafety.LoadTest.Reporting;
 using OrleansSafety.LoadTest.Scenario;
 
@@ -30,25 +31,51 @@ public static class MixedPhase
         var warmBoots = new BootWorkload(run.Target, run.People, run.Ledger, o.Seed, RunContext.BootStream + 200);
         var warmupSeconds = o.RateWarmupSeconds ?? o.WarmupSeconds;
         var warmup = TimeSpan.FromSeconds(warmupSeconds);
-        await PhaseRunner.WarmUpAsync(run, "mixed", m => Task.WhenAll(
-            LoadDriver.RunFixedRateAsync(chatRate, warmup, o.MaxInFlight, m, m.Op("chat"), warmChat.Post, ct),
-            LoadDriver.RunFixedRateAsync(o.FlagRate, warmup, o.MaxInFlight, m, m.Op("flag"), warmFlags.File, ct),
-            LoadDriver.RunFixedRateAsync(o.BootRate, warmup, o.MaxInFlight, m, m.Op("boot"), warmBoots.Boot, ct)), warmupSeconds);
 
-        await run.Output.WriteLineAsync(
-            $"[mixed] chat {chatRate:0}/s, flags {o.FlagRate:0.#}/s, boots {o.BootRate:0.#}/s, {o.Agents} agents, {o.Seniors} seniors for {o.Duration:0} s");
-        return await PhaseRunner.MeasureAsync(run, "mixed", "fixed-rate", async m =>
+        // Agents and seniors start with the warm-up and are handed over to the measured phase between rounds. Started
+        // with the measurement, their first claims and decisions met cold code and grains inside it: in `steady` the
+        // first three seconds' p99s were 90–140 ms for chat and up to 279 ms for claims, against ~10 ms after them.
+        var handOver = new MetricsHandOver();
+        using var stopAgents = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var workers = new List<Task>();
+        void RecordInto(PhaseMetrics metrics)
         {
-            using var stopAgents = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var workers = run.Agents.Select((a, i) => agents.RunAgentAsync(a, i, m, stopAgents.Token))
-                .Concat(run.Seniors.Select((s, i) => agents.RunSeniorAsync(s, i, m, stopAgents.Token)))
-                .ToList();
-            await Task.WhenAll(
-                LoadDriver.RunFixedRateAsync(chatRate, duration, o.MaxInFlight, m, m.Op("chat"), chat.Post, ct),
-                LoadDriver.RunFixedRateAsync(o.FlagRate, duration, o.MaxInFlight, m, m.Op("flag"), flags.File, ct),
-                LoadDriver.RunFixedRateAsync(o.BootRate, duration, o.MaxInFlight, m, m.Op("boot"), boots.Boot, ct));
+            handOver.MoveTo(metrics);
+            if (workers.Count == 0)
+            {
+                workers.AddRange(run.Agents.Select((a, i) => agents.RunAgentAsync(a, i, handOver.NextRound, stopAgents.Token)));
+                workers.AddRange(run.Seniors.Select((s, i) => agents.RunSeniorAsync(s, i, handOver.NextRound, stopAgents.Token)));
+            }
+        }
+
+        try
+        {
+            await PhaseRunner.WarmUpAsync(run, "mixed", m =>
+            {
+                RecordInto(m);
+                return Task.WhenAll(
+                    LoadDriver.RunFixedRateAsync(chatRate, warmup, o.MaxInFlight, m, m.Op("chat"), warmChat.Post, ct),
+                    LoadDriver.RunFixedRateAsync(o.FlagRate, warmup, o.MaxInFlight, m, m.Op("flag"), warmFlags.File, ct),
+                    LoadDriver.RunFixedRateAsync(o.BootRate, warmup, o.MaxInFlight, m, m.Op("boot"), warmBoots.Boot, ct));
+            }, warmupSeconds);
+
+            await run.Output.WriteLineAsync(
+                $"[mixed] chat {chatRate:0}/s, flags {o.FlagRate:0.#}/s, boots {o.BootRate:0.#}/s, {o.Agents} agents, {o.Seniors} seniors for {o.Duration:0} s");
+            return await PhaseRunner.MeasureAsync(run, "mixed", "fixed-rate", async m =>
+            {
+                RecordInto(m);
+                await Task.WhenAll(
+                    LoadDriver.RunFixedRateAsync(chatRate, duration, o.MaxInFlight, m, m.Op("chat"), chat.Post, ct),
+                    LoadDriver.RunFixedRateAsync(o.FlagRate, duration, o.MaxInFlight, m, m.Op("flag"), flags.File, ct),
+                    LoadDriver.RunFixedRateAsync(o.BootRate, duration, o.MaxInFlight, m, m.Op("boot"), boots.Boot, ct));
+                await stopAgents.CancelAsync();
+                await Task.WhenAll(workers);
+            }, targetRate: chatRate, rooms: run.People.Rooms, history: run.MainHistory);
+        }
+        finally
+        {
             await stopAgents.CancelAsync();
             await Task.WhenAll(workers);
-        }, targetRate: chatRate, rooms: run.People.Rooms, history: run.MainHistory);
+        }
     }
 }

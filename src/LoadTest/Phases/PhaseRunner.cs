@@ -68,9 +68,12 @@ public static class PhaseRunner
         }
         await run.Output.WriteLineAsync($"[{name}] warming up for {warmup:0.#} s");
         var metrics = new PhaseMetrics(name + "-warmup");
+        run.Warmups[name] = metrics;
         await using (new ProgressPrinter(metrics, run.Output))
         {
             await body(metrics);
         }
+        var done = string.Join(", ", metrics.Ops.Where(op => op.Ok > 0).Select(op => $"{op.Name} {op.Ok}"));
+        await run.Output.WriteLineAsync($"[{name}] warm-up acknowledged: {(done.Length > 0 ? done : "nothing")}");
     }
 }

@@ -1,3 +1,4 @@
+using OrleansSafety.LoadTest.Metrics;
 using OrleansSafety.LoadTest.Options;
 using OrleansSafety.LoadTest.Profiling;
 using OrleansSafety.LoadTest.Scenario;
@@ -45,4 +46,8 @@ public sealed class RunContext(LoadOptions options, IModerationTarget target, Te
     public List<IAgentSession> Seniors { get; } = [];
 
     public IAgentSession? VerifierAgent { get; set; }
+
+    /// <summary>Each warm-up's operations, by the name of the phase it warmed up; workers handed over from a warm-up
+    /// may still complete rounds in it after the measured phase began.</summary>
+    public Dictionary<string, PhaseMetrics> Warmups { get; } = new(StringComparer.Ordinal);
 }

@@ -25,6 +25,9 @@ public sealed record RunReport
 
     public List<PhaseResult> Phases { get; } = [];
 
+    /// <summary>Operations acknowledged in each warm-up (unmeasured, but verified with the rest), by phase and operation.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Warmups { get; set; } = new Dictionary<string, IReadOnlyDictionary<string, long>>();
+
     public MemoryResult? Memory { get; set; }
 
     public VerificationResult? Verification { get; set; }

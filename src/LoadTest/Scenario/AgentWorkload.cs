@@ -15,9 +15,6 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
     /// <summary>How long an agent with nothing to claim waits before asking again.</summary>
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(50);
 
-    public Task RunAgentAsync(IAgentSession agent, int agentIndex, PhaseMetrics metrics, CancellationToken stop) =>
-        RunAgentAsync(agent, agentIndex, _ => ValueTask.FromResult(metrics), stop);
-
     /// <param name="nextRound">Where the next claim-and-decide round is recorded; asked before each round, between
     /// rounds (no case held), so a warm-up can hold the agents there and hand them over to the measured phase.</param>
     public async Task RunAgentAsync(IAgentSession agent, int agentIndex, Func<CancellationToken, ValueTask<PhaseMetrics>> nextRound, CancellationToken stop)
@@ -102,13 +99,23 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
         }
     }
 
-    public async Task RunSeniorAsync(IAgentSession senior, int seniorIndex, PhaseMetrics metrics, CancellationToken stop)
+    /// <param name="nextRound">Where the next claim-and-decide round is recorded, as for agents.</param>
+    public async Task RunSeniorAsync(IAgentSession senior, int seniorIndex, Func<CancellationToken, ValueTask<PhaseMetrics>> nextRound, CancellationToken stop)
     {
         var random = new Random(HashCode.Combine(seed, -1 - seniorIndex));
-        var claims = metrics.Op("appeal-claim");
-        var decide = metrics.Op("appeal-decide");
         while (!stop.IsCancellationRequested)
         {
+            PhaseMetrics round;
+            try
+            {
+                round = await nextRound(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var claims = round.Op("appeal-claim");
+            var decide = round.Op("appeal-decide");
             var started = Stopwatch.GetTimestamp();
             ClaimedAppeal? claimed;
             try
