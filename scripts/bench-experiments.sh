@@ -3,8 +3,8 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin spinlimit reset
-#                                                   grainstate gc datas affinity inline prepare gen0 warmup linger code
-#                                                   (default: all but code)
+#                                                   grainstate gc datas affinity inline prepare gen0 warmup linger code tool
+#                                                   (default: all but code and tool)
 #
 #   cohosted    chat80, then a claim storm (COHOSTED_SIDES, default a b b-2 a-2): the gateway as an Orleans client of
 #               a silo process (A) vs the silo co-hosted in the gateway on the same PostgreSQL (B): one runtime, one
@@ -51,6 +51,9 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
+#   tool        the `steady` figure's load (a, b, b, a): the load tool built from BASE_REF (A) vs the working tree's
+#               (B); the silo and the gateway are the working tree's on both sides. A change to how the tool measures,
+#               measured.
 # gc, datas, affinity, inline, spinlimit and cohosted take SIDES (GC_SIDES, DATAS_SIDES, AFFINITY_SIDES,
 # INLINE_SIDES, SPINLIMIT_SIDES, COHOSTED_SIDES: e.g. "a b b-2 a-2"); STORM_ONLY=1 runs only their claim storms,
 # STORM_CASES sets the storms' size (default 1000) and RUNTIME_STORM_WARMUP the cases decided unmeasured before them
@@ -65,7 +68,7 @@ OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
 [ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger)
-# `code` is left out of "all": it needs BASE_REF.
+# `code` and `tool` are left out of "all": they need BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
 bench_prepare
@@ -77,6 +80,9 @@ storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases "${STORM_C
     --storm-warmup "${RUNTIME_STORM_WARMUP:-0}")
 fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 4000 --flag-rate 10
     --boot-rate 0 --agents 0 --seniors 0 --duration 30 --verify false)
+# The same as scripts/bench.sh steady.
+steady=(--rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 --duration 30 --chat-rate 1000
+    --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5)
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
     --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
@@ -92,7 +98,7 @@ run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per sec
         counters=$!
     fi
     # shellcheck disable=SC2086
-    env ${TOOL_ENV:-} dotnet "$BENCH_TOOL" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
+    env ${TOOL_ENV:-} dotnet "${RUN_TOOL:-$BENCH_TOOL}" --url "$BENCH_URL" --postgres "$ConnectionStrings__Postgres" --cluster-id "$BENCH_CLUSTER_ID" \
         --service-id orleanssafety-bench --watch "$BENCH_WATCH" --out "$OUT" --name "$name" "$@" \
         | while IFS= read -r line; do printf '%s %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$line"; done | tee "$WORK/$name.log"
     if [ -n "$counters" ]; then
@@ -220,8 +226,20 @@ for experiment in "${EXPERIMENTS[@]}"; do
         done
         git worktree remove --force "$base"
         ;;
+    tool)
+        base="$WORK/base-tool"
+        git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose load tool is side A}"
+        bench_log "building the load tool of $(git -C "$base" log -1 --format='%h %s') for side A"
+        dotnet build "$base/src/LoadTest" -c Release --nologo -v quiet >/dev/null
+        for run_name in ${TOOL_RUNS:-a b b-2 a-2}; do
+            tool_dll=""
+            [ "${run_name:0:1}" = a ] && tool_dll="$base/$BENCH_TOOL"
+            RUN_TOOL="$tool_dll" run "exp-tool-$run_name" 1 "${steady[@]}"
+        done
+        git worktree remove --force "$base"
+        ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger code)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger code tool)"
         exit 2
         ;;
     esac
