@@ -3,7 +3,8 @@
 # back to back on one PostgreSQL, once as configured today (A) and once changed (B), so the two differ only in that.
 #
 #   scripts/bench-experiments.sh [EXPERIMENT...]    cohosted writers partitions backlog spin spinlimit reset
-#                                                   grainstate gc datas affinity inline prepare gen0 warmup linger code tool
+#                                                   grainstate gc datas affinity inline prepare gen0 warmup linger toolgc
+#                                                   code tool
 #                                                   (default: all but code and tool)
 #
 #   cohosted    chat80, then a claim storm (COHOSTED_SIDES, default a b b-2 a-2): the gateway as an Orleans client of
@@ -51,6 +52,8 @@
 #               run for a while, and a message kept is one dropped. CODE_LOAD=storm: a claim storm instead (4000
 #               open cases, CODE_STORM_CASES, 50 agents claiming and deciding flat out, after STORM_WARMUP cases
 #               decided unmeasured, default 3000).
+#   toolgc      chat80, then a claim storm (TOOLGC_SIDES, default a b b-2 a-2): the load tool alone on Server GC (A, as
+#               built) vs Workstation GC (B, DOTNET_gcServer=0): how much of the measured tail is the tool's own pauses?
 #   tool        the `steady` figure's load (a, b, b, a): the load tool built from BASE_REF (A) vs the working tree's
 #               (B); the silo and the gateway are the working tree's on both sides. A change to how the tool measures,
 #               measured.
@@ -67,7 +70,7 @@ source scripts/bench-cluster.sh
 OUT="${BENCH_OUT:-docs/images}"
 export PATH="$PATH:$HOME/.dotnet/tools" # where `dotnet tool install -g` puts dotnet-counters
 EXPERIMENTS=("$@")
-[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger)
+[ ${#EXPERIMENTS[@]} -eq 0 ] && EXPERIMENTS=(cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger toolgc)
 # `code` and `tool` are left out of "all": they need BASE_REF.
 WORK="$(mktemp -d /tmp/orleanssafety-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -226,6 +229,14 @@ for experiment in "${EXPERIMENTS[@]}"; do
         done
         git worktree remove --force "$base"
         ;;
+    toolgc)
+        for side in ${TOOLGC_SIDES:-a b b-2 a-2}; do # a…: the tool as built (Server GC); b…: Workstation GC
+            setting=""
+            [ "${side:0:1}" = b ] && setting="DOTNET_gcServer=0"
+            [ -n "${STORM_ONLY:-}" ] || TOOL_ENV="$setting" run "exp-toolgc-$side" 1 "${chat80[@]}"
+            TOOL_ENV="$setting" run "exp-toolgc-storm-$side" 1 "${storm[@]}"
+        done
+        ;;
     tool)
         base="$WORK/base-tool"
         git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose load tool is side A}"
@@ -239,7 +250,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         git worktree remove --force "$base"
         ;;
     *)
-        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger code tool)"
+        bench_log "unknown experiment '$experiment' (cohosted writers partitions backlog spin spinlimit reset grainstate gc datas affinity inline prepare gen0 warmup linger toolgc code tool)"
         exit 2
         ;;
     esac

@@ -21,12 +21,14 @@ public static class PhaseRunner
         var cpuBefore = run.Cpu.Take();
         var dbBefore = run.Database is null ? null : await run.Database.TakeAsync(CancellationToken.None);
         var runtimeBefore = run.GatewayRuntime is null ? null : await run.GatewayRuntime.TakeAsync(CancellationToken.None);
+        var toolPausedBefore = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         await using (new ProgressPrinter(metrics, run.Output))
         {
             await body(metrics);
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var toolPaused = GC.GetTotalPauseDuration() - toolPausedBefore;
         var cpu = Profiling.CpuSampler.Percent(cpuBefore, run.Cpu.Take());
         var db = run.Database is null ? null : Profiling.DatabaseProbe.Between(dbBefore, await run.Database.TakeAsync(CancellationToken.None));
         var runtimeAfter = run.GatewayRuntime is null ? null : await run.GatewayRuntime.TakeAsync(CancellationToken.None);
@@ -53,6 +55,7 @@ public static class PhaseRunner
             CpuPercent = cpu,
             Database = db,
             GatewayRuntime = Profiling.GatewayRuntimeProbe.Between(runtimeBefore, runtimeAfter, main?.Ok ?? 0),
+            ToolGcPauseMsPerSecond = Math.Round(toolPaused.TotalMilliseconds / seconds, 1),
             Timeline = metrics.Timeline.ToList(),
             Histograms = histograms,
         };

@@ -45,6 +45,7 @@ public static class ReportPrinter
             {
                 s.AppendLine(c, $"{"",-16} gateway runtime: {runtime.AllocatedBytesPerOp / 1024:0.0} KiB allocated per {phase.Ops.MaxBy(o => o.Ok)?.Name}, GC paused {runtime.GcPauseMsPerSecond:0.0} ms/s");
             }
+            s.AppendLine(c, $"{"",-16} load tool: GC paused {phase.ToolGcPauseMsPerSecond:0.0} ms/s (in every latency above)");
         }
         if (report.Ceilings?.Storage is { } storage)
         {

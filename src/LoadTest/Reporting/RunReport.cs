@@ -67,6 +67,12 @@ public sealed record PhaseResult
     public GatewayRuntime? GatewayRuntime { get; init; }
 
     /// <summary>
+    /// Milliseconds per second the load tool itself was paused for GC. Its pauses delay sends and the reading of
+    /// answers alike, so they are in every latency it measures; in open loop they count for everything due meanwhile.
+    /// </summary>
+    public double ToolGcPauseMsPerSecond { get; init; }
+
+    /// <summary>
     /// The phase's main operation (the most acknowledged) per core-second of our own processes (tool, gateway,
     /// silos, PostgreSQL): what the system would do with the whole machine, when other processes share it.
     /// </summary>
