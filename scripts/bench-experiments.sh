@@ -114,6 +114,16 @@ run() { # run NAME SILOS TOOL-ARGS...   (SILO_GC=1: the silo's GC pauses per sec
     BENCH_SILO_ENV=""
 }
 
+build_base() { # build_base DIR WHAT PROJECT...: BASE_REF checked out in DIR, its PROJECTs built in Release (side A)
+    local dir=$1 what=$2 project
+    shift 2
+    git worktree add --detach --quiet "$dir" "${BASE_REF:?set BASE_REF to the commit whose $what is side A}"
+    bench_log "building the $what of $(git -C "$dir" log -1 --format='%h %s') for side A"
+    for project in "$@"; do
+        dotnet build "$dir/$project" -c Release --nologo -v quiet >/dev/null
+    done
+}
+
 runtime_pair() { # runtime_pair NAME VARIABLE VALUE-A VALUE-B SIDES: chat80, then a claim storm, per side;
     local name=$1 variable=$2 a=$3 b=$4 sides=$5 side setting # the runtime setting goes to silo, gateway and tool
     for side in $sides; do # a side named a… gets VALUE-A, b… VALUE-B (e.g. "a b b-2 a-2")
@@ -211,10 +221,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         ;;
     code)
         base="$WORK/base"
-        git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose silo is side A}"
-        bench_log "building the silo and the gateway of $(git -C "$base" log -1 --format='%h %s') for side A"
-        dotnet build "$base/src/Silo" -c Release --nologo -v quiet >/dev/null
-        dotnet build "$base/src/Gateway" -c Release --nologo -v quiet >/dev/null
+        build_base "$base" "silo and the gateway" src/Silo src/Gateway
         for run_name in ${CODE_RUNS:-a b b-2 a-2}; do # CODE_RUNS="b a a-2 b-2" runs them the other way round
             silo_dll="" gateway_dll=""
             [ "${run_name:0:1}" = a ] && silo_dll="$base/$SILO_DLL" gateway_dll="$base/$GATEWAY_DLL"
@@ -239,9 +246,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         ;;
     tool)
         base="$WORK/base-tool"
-        git worktree add --detach --quiet "$base" "${BASE_REF:?set BASE_REF to the commit whose load tool is side A}"
-        bench_log "building the load tool of $(git -C "$base" log -1 --format='%h %s') for side A"
-        dotnet build "$base/src/LoadTest" -c Release --nologo -v quiet >/dev/null
+        build_base "$base" "load tool" src/LoadTest
         for run_name in ${TOOL_RUNS:-a b b-2 a-2}; do
             tool_dll=""
             [ "${run_name:0:1}" = a ] && tool_dll="$base/$BENCH_TOOL"

@@ -22,12 +22,7 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
         var random = new Random(HashCode.Combine(seed, agentIndex));
         while (!stop.IsCancellationRequested)
         {
-            PhaseMetrics round;
-            try
-            {
-                round = await nextRound(stop);
-            }
-            catch (OperationCanceledException)
+            if (await NextRoundAsync(nextRound, stop) is not { } round)
             {
                 return;
             }
@@ -105,12 +100,7 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
         var random = new Random(HashCode.Combine(seed, -1 - seniorIndex));
         while (!stop.IsCancellationRequested)
         {
-            PhaseMetrics round;
-            try
-            {
-                round = await nextRound(stop);
-            }
-            catch (OperationCanceledException)
+            if (await NextRoundAsync(nextRound, stop) is not { } round)
             {
                 return;
             }
@@ -148,6 +138,19 @@ public sealed class AgentWorkload(IModerationTarget target, Ledger ledger, int s
             {
                 decide.RecordFailure(e);
             }
+        }
+    }
+
+    /// <summary>Where the next round is recorded; null once the workers are stopping.</summary>
+    private static async ValueTask<PhaseMetrics?> NextRoundAsync(Func<CancellationToken, ValueTask<PhaseMetrics>> nextRound, CancellationToken stop)
+    {
+        try
+        {
+            return await nextRound(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 
