@@ -33,8 +33,10 @@ public static class MixedPhase
         var warmup = TimeSpan.FromSeconds(warmupSeconds);
 
         // Agents and seniors start with the warm-up and are handed over to the measured phase between rounds. Started
-        // with the measurement, their first claims and decisions met cold code and grains inside it: in `steady` the
-        // first three seconds' p99s were 90–140 ms for chat and up to 279 ms for claims, against ~10 ms after them.
+        // with the measurement, their first claims and decisions met cold code and grains inside it, and they began
+        // with the backlog of cases the warm-up's flags had opened: in `steady` the first seconds' p99s were 84–128 ms
+        // for chat and 132–246 ms for claims, against ~11 ms for chat after them (docs/BENCHMARKS.md, the agents'
+        // warm-up A/B).
         var handOver = new MetricsHandOver();
         using var stopAgents = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var workers = new List<Task>();
