@@ -18,6 +18,10 @@
 
 BENCH_PIDS=()
 BENCH_TOOL="src/LoadTest/bin/Release/net10.0/OrleansSafety.LoadTest.dll"
+# The `steady` figure's load, less its duration: scripts/bench.sh steady, and bench-experiments.sh tool, which
+# compares two builds of the tool on it.
+BENCH_STEADY_LOAD=(--rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 --chat-rate 1000
+    --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5)
 SILO_DLL="src/Silo/bin/Release/net10.0/OrleansSafety.Silo.dll" # the default of BENCH_SILO_DLL
 GATEWAY_DLL="src/Gateway/bin/Release/net10.0/OrleansSafety.Gateway.dll" # the default of BENCH_GATEWAY_DLL
 

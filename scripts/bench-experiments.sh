@@ -83,9 +83,6 @@ storm=(--rooms 100 --users 2000 --warmup 0 --duration 0 --storm-cases "${STORM_C
     --storm-warmup "${RUNTIME_STORM_WARMUP:-0}")
 fixed_chat=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 4000 --flag-rate 10
     --boot-rate 0 --agents 0 --seniors 0 --duration 30 --verify false)
-# The same as scripts/bench.sh steady.
-steady=(--rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 --duration 30 --chat-rate 1000
-    --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 --think-ms 200 --appeal-share 0.5)
 flags=(--rooms 1000 --users 20000 --concurrency 128 --warmup 5 --ceilings 0 --peak 0 --chat-rate 300 --flag-rate 60
     --boot-rate 0 --agents 10 --seniors 0 --think-ms 200 --duration 30 --verify false)
 
@@ -250,7 +247,7 @@ for experiment in "${EXPERIMENTS[@]}"; do
         for run_name in ${TOOL_RUNS:-a b b-2 a-2}; do
             tool_dll=""
             [ "${run_name:0:1}" = a ] && tool_dll="$base/$BENCH_TOOL"
-            RUN_TOOL="$tool_dll" run "exp-tool-$run_name" 1 "${steady[@]}"
+            RUN_TOOL="$tool_dll" run "exp-tool-$run_name" 1 "${BENCH_STEADY_LOAD[@]}" --duration 30
         done
         git worktree remove --force "$base"
         ;;

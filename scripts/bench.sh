@@ -98,9 +98,7 @@ for figure in "${FIGURES[@]}"; do
     steady)
         # Everything at once at a moderate fixed rate, well below the peak: latency when the box is not saturated.
         bench_cluster_up 1 "$WORK/steady"
-        tool steady --rooms 1000 --users 20000 --history 10 --concurrency 128 --warmup 5 --rate-warmup 20 \
-            --duration "$(secs 30)" --chat-rate 1000 --flag-rate 20 --boot-rate 1 --agents 10 --seniors 2 \
-            --think-ms 200 --appeal-share 0.5
+        tool steady "${BENCH_STEADY_LOAD[@]}" --duration "$(secs 30)"
         bench_cluster_down
         ;;
     chat80 | flag80 | headroom)
